@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: Apache-2.0
+# Tessera build. `make run` boots the demo, `make test` runs every test tier (docs/testing.md).
+
+CROSS ?= aarch64-linux-gnu-
+BUILD ?= build
+PLATFORM ?= qemu-virt
+TGT := $(BUILD)/arm64-$(PLATFORM)
+HOSTB := $(BUILD)/host
+
+# Guest and machine settings for `make run` (README "Booting your own guest").
+SMP ?= 2
+MEM ?= 512
+CPU ?= max,pauth=off
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wvla \
+	-Wimplicit-fallthrough -Wcast-qual -Wswitch-default -Wpointer-arith -Wundef
+INCS := -Iinclude -I.
+
+# ---------------------------------------------------------------- target (EL2 image)
+TCC := $(CROSS)gcc
+TLD := $(CROSS)ld
+TOBJCOPY := $(CROSS)objcopy
+TCFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -fno-common -fno-builtin -nostdinc \
+	-isystem $(shell $(TCC) -print-file-name=include) -mgeneral-regs-only -mno-outline-atomics \
+	-mstrict-align -fno-stack-protector -fno-pic -fno-pie -mcmodel=small -MMD -MP \
+	$(INCS) -Iarch/arm64/include -Iplatform/$(PLATFORM)
+TASFLAGS := $(TCFLAGS) -D__ASSEMBLY__
+
+TGT_SRCS := $(wildcard core/*.c core/*/*.c vdev/*/*.c vdev/*/*/*.c arch/arm64/*.c arch/arm64/*/*.c \
+	platform/$(PLATFORM)/*.c) $(wildcard arch/arm64/*.S arch/arm64/*/*.S)
+TGT_OBJS := $(patsubst %,$(TGT)/%.o,$(basename $(TGT_SRCS)))
+IMAGE := $(TGT)/tessera.bin
+ELF := $(TGT)/tessera.elf
+
+all: $(IMAGE)
+
+$(TGT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(TCC) $(TCFLAGS) -c $< -o $@
+
+$(TGT)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(TCC) $(TASFLAGS) -c $< -o $@
+
+$(ELF): $(TGT_OBJS) arch/arm64/tessera.ld
+	$(TLD) -nostdlib -static -T arch/arm64/tessera.ld -Map $(TGT)/tessera.map $(TGT_OBJS) \
+		$(shell $(TCC) -print-libgcc-file-name) -o $@
+
+$(IMAGE): $(ELF)
+	$(TOBJCOPY) -O binary $< $@
+
+# ---------------------------------------------------------------- host (unit tests)
+HCC ?= cc
+HCFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -MMD -MP $(INCS) -Iarch/host/include -D_DEFAULT_SOURCE
+# Portable code that cannot run on the host: the freestanding libc and the boot-time glue.
+HOST_EXCLUDE := core/lib/string.c core/init.c
+HOST_SRCS := $(filter-out $(HOST_EXCLUDE),$(wildcard core/*.c core/*/*.c vdev/*/*.c \
+	vdev/*/*/*.c)) $(wildcard arch/host/*.c tests/unit/*.c)
+HOST_OBJS := $(patsubst %.c,$(HOSTB)/%.o,$(HOST_SRCS))
+UNIT := $(HOSTB)/unit-tests
+
+$(HOSTB)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HCC) $(HCFLAGS) -c $< -o $@
+
+$(UNIT): $(HOST_OBJS)
+	$(HCC) $(HCFLAGS) $^ -o $@
+
+unit: $(UNIT)
+	$(UNIT)
+
+-include $(TGT_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+-include tests/guest/guest.mk tests/linux/linux.mk
+
+.PHONY: all unit clean
+clean:
+	rm -rf $(BUILD)

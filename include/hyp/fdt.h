@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Flattened device tree (Devicetree Specification v0.4 §5): a bounds-checked reader for the
+ * host's DTB and a sequential writer for the device trees Tessera generates for its guests.
+ */
+#ifndef HYP_FDT_H
+#define HYP_FDT_H
+
+#include "hyp/types.h"
+
+#define FDT_MAGIC 0xd00dfeedU
+
+/** Validate the header and structure of a blob of at most max_size bytes: 0 or -EINVAL. */
+int __must_check fdt_check(const void *fdt, size_t max_size);
+/** Total size from the header. */
+uint32_t fdt_totalsize(const void *fdt);
+/** Node offset for an absolute path ("/", "/cpus", "/chosen"), or -ENOENT. */
+int fdt_path_offset(const void *fdt, const char *path);
+/** First node after `start` (-1: from the root) whose "compatible" lists compat, or -ENOENT. */
+int fdt_node_by_compatible(const void *fdt, int start, const char *compat);
+/** First direct child of node, or -ENOENT. */
+int fdt_first_child(const void *fdt, int node);
+/** Next sibling after node, or -ENOENT. */
+int fdt_next_sibling(const void *fdt, int node);
+/** Parent of node, or -ENOENT for the root. */
+int fdt_parent(const void *fdt, int node);
+/** Node name including the unit address ("cpu@1"). */
+const char *fdt_node_name(const void *fdt, int node);
+/** Property value and its length, or NULL when absent. */
+const void *fdt_prop(const void *fdt, int node, const char *name, int *len);
+/** Does a stringlist property (e.g. compatible) contain str? */
+bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *str);
+/** The idx-th (address, size) pair of "reg", decoded with the parent's #address/#size-cells. */
+int __must_check fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size);
+/** Big-endian cell read helpers. */
+uint32_t fdt32_ld(const void *p);
+uint64_t fdt64_ld(const void *p);
+
+/** Sequential writer: nodes and properties in order; errors are sticky, checked at finish. */
+struct fdt_writer {
+	uint8_t *buf;
+	size_t size;
+	size_t struct_len; /**< bytes of the structure block written so far */
+	size_t strings_len;
+	char *strings; /**< strings block, built at the top of buf and moved at finish */
+	int depth;
+	int err;
+};
+
+void fdt_writer_init(struct fdt_writer *w, void *buf, size_t size);
+void fdt_begin_node(struct fdt_writer *w, const char *name);
+void fdt_end_node(struct fdt_writer *w);
+void fdt_property(struct fdt_writer *w, const char *name, const void *data, size_t len);
+void fdt_property_u32(struct fdt_writer *w, const char *name, uint32_t v);
+void fdt_property_u64(struct fdt_writer *w, const char *name, uint64_t v);
+void fdt_property_string(struct fdt_writer *w, const char *name, const char *s);
+/** A property made of n 32-bit cells. */
+void fdt_property_cells(struct fdt_writer *w, const char *name, const uint32_t *cells, unsigned n);
+/** Close the tree: returns its total size, or a negative errno (-ENOSPC, -EINVAL unbalanced). */
+int __must_check fdt_finish(struct fdt_writer *w);
+
+#endif

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Virtual GICv3 model (GICv3 IHI0069 H): distributor and redistributors emulated from register
+ * tables, the CPU interface left to hardware (ICH_*/ICV_*) through list registers. The model is
+ * pure C: the arch layer saves the hardware CPU-interface state into struct gic_lr_state and
+ * calls vgic_sync_lrs() after an exit and vgic_flush_lrs() before an entry.
+ */
+#ifndef VDEV_VGIC3_H
+#define VDEV_VGIC3_H
+
+#include "hyp/spinlock.h"
+#include "hyp/types.h"
+#include "hyp/vdev.h"
+
+#define VGIC_MAX_VCPUS 8
+#define VGIC_NR_PRIVATE 32 /* SGIs 0-15, PPIs 16-31 */
+#define VGIC_MAX_SPIS 96   /* INTIDs 32..127 */
+#define VGIC_MAX_LRS 16
+#define VGIC_DIST_SIZE 0x10000ULL
+#define VGIC_REDIST_STRIDE 0x20000ULL /* RD_base frame + SGI_base frame, GICv3 IHI0069 H §12.10 */
+
+/** Hardware CPU-interface state of one vCPU, saved and restored by the arch world switch. */
+struct gic_lr_state {
+	uint64_t lr[VGIC_MAX_LRS]; /**< ICH_LR<n>_EL2, List Registers */
+	uint32_t hcr;		   /**< ICH_HCR_EL2, Hyp Control Register */
+	uint32_t vmcr;		   /**< ICH_VMCR_EL2, Virtual Machine Control Register */
+	uint32_t ap0r[4];	   /**< ICH_AP0R<n>_EL2, active priorities group 0 */
+	uint32_t ap1r[4];	   /**< ICH_AP1R<n>_EL2, active priorities group 1 */
+	uint8_t nr_lrs;		   /**< implemented LRs, ICH_VTR_EL2.ListRegs + 1 */
+	uint8_t used_lrs;	   /**< LRs filled by the last flush: only these are saved */
+};
+
+/* ICH_LR<n>_EL2 fields, GICv3 IHI0069 H §12.4.6 */
+#define ICH_LR_VINTID_MASK GENMASK(31, 0)
+#define ICH_LR_PINTID_SHIFT 32
+#define ICH_LR_PINTID_MASK GENMASK(44, 32)
+#define ICH_LR_EOI BIT(41)
+#define ICH_LR_PRIORITY_SHIFT 48
+#define ICH_LR_GROUP BIT(60)
+#define ICH_LR_HW BIT(61)
+#define ICH_LR_STATE_SHIFT 62
+#define ICH_LR_STATE_PENDING (1ULL << 62)
+#define ICH_LR_STATE_ACTIVE (2ULL << 62)
+#define ICH_LR_STATE_MASK (3ULL << 62)
+/* ICH_HCR_EL2 fields, GICv3 IHI0069 H §12.4.3 */
+#define ICH_HCR_EN BIT(0)
+#define ICH_HCR_UIE BIT(1)
+#define ICH_HCR_NPIE BIT(3)
+/* ICH_VMCR_EL2 fields, GICv3 IHI0069 H §12.4.9 */
+#define ICH_VMCR_VENG1 BIT(1)
+#define ICH_VMCR_VPMR_SHIFT 24
+
+/** State of one virtual interrupt. */
+struct vgic_irq {
+	uint8_t priority;  /**< GICD_IPRIORITYR / GICR_IPRIORITYR byte */
+	uint8_t target;	   /**< vCPU it is delivered to (SPIs: from GICD_IROUTER) */
+	bool enabled;	   /**< GICD_ISENABLER */
+	bool group1;	   /**< GICD_IGROUPR */
+	bool edge;	   /**< GICD_ICFGR: edge-triggered */
+	bool pending;	   /**< pending latch (edge event, GICD_ISPENDR write) */
+	bool level;	   /**< input line level, for level-sensitive interrupts */
+	bool active;	   /**< GICD_ISACTIVER */
+	bool in_lr;	   /**< currently held in a list register of `target` */
+	bool hw;	   /**< backed by a physical interrupt (LR.HW) */
+	uint16_t hw_intid; /**< the physical INTID when hw */
+	uint64_t irouter;  /**< GICD_IROUTER<n> as written (SPIs only) */
+};
+
+struct vgic_cpu {
+	struct vgic_irq priv[VGIC_NR_PRIVATE]; /**< SGIs and PPIs, banked per vCPU */
+	uint32_t waker;			       /**< GICR_WAKER, ProcessorSleep/ChildrenAsleep */
+	uint64_t mpidr;			       /**< affinity reported in GICR_TYPER */
+};
+
+/** Callbacks from the model into the core. */
+struct vgic_ops {
+	/** vcpu_id has a newly pending interrupt: make it re-enter (IPI its pCPU, wake it). */
+	void (*kick)(void *ctx, unsigned vcpu_id);
+};
+
+struct vgic {
+	struct spinlock lock;
+	unsigned nr_vcpus;
+	unsigned nr_spis;
+	uint32_t ctlr; /**< GICD_CTLR */
+	struct vgic_irq spi[VGIC_MAX_SPIS];
+	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
+	const struct vgic_ops *ops;
+	void *ops_ctx;
+};
+
+/** Model ops for the distributor window (VGIC_DIST_SIZE bytes); dev is the struct vgic. */
+extern const struct vdev_ops vgic_dist_ops;
+/** Model ops for the redistributor window (nr_vcpus * VGIC_REDIST_STRIDE); dev is the vgic. */
+extern const struct vdev_ops vgic_redist_ops;
+
+/** Set up for nr_vcpus (vCPU i has MPIDR affinity Aff0 = i) and nr_spis SPIs (multiple of 32). */
+int __must_check vgic_init(struct vgic *g, unsigned nr_vcpus, unsigned nr_spis,
+			   const struct vgic_ops *ops, void *ctx);
+/** Back to the architectural reset state (guest reboot); hw mappings are kept. */
+void vgic_reset(struct vgic *g);
+/** Guest wrote ICC_SGI1R_EL1 (GICv3 IHI0069 H §12.2.22): raise the SGIs it names. */
+void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value);
+/** Make an interrupt pending as an edge event (SGI/PPI on vcpu_id; SPIs ignore vcpu_id). */
+void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid);
+/** Drive a level-sensitive input line. */
+void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level);
+/** Back a private virtual interrupt by a physical one: its LRs carry HW=1 and pINTID. */
+void vgic_map_hw(struct vgic *g, unsigned vcpu_id, unsigned vintid, unsigned pintid);
+/** After an exit: fold the saved LRs of vcpu_id back into the model. */
+void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
+/** Before an entry: fill the LRs of vcpu_id from the model, and ICH_HCR_EL2.UIE on overflow. */
+void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
+/** Would vcpu_id take an interrupt if it ran now (enabled, pending, above the VMCR mask)? */
+bool vgic_vcpu_has_pending(struct vgic *g, unsigned vcpu_id, uint32_t vmcr);
+
+#endif
