@@ -15,6 +15,8 @@ CPU ?= max,pauth=off
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wimplicit-fallthrough -Wcast-qual -Wswitch-default -Wpointer-arith -Wundef
 INCS := -Iinclude -I.
+# `make V=1` shows full command lines.
+Q := $(if $(V),,@)
 
 # ---------------------------------------------------------------- target (EL2 image)
 TCC := $(CROSS)gcc
@@ -26,7 +28,7 @@ TCFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -fno-common -fno-builtin -nost
 	$(INCS) -Iarch/arm64/include -Iplatform/$(PLATFORM)
 TASFLAGS := $(TCFLAGS) -D__ASSEMBLY__
 
-TGT_SRCS := $(wildcard core/*.c core/*/*.c vdev/*/*.c vdev/*/*/*.c arch/arm64/*.c arch/arm64/*/*.c \
+TGT_SRCS := $(wildcard core/*.c core/*/*.c vdev/*/*.c vdev/*/*/*.c arch/arm64/*.c arch/arm64/*/*.c drivers/*/*.c \
 	platform/$(PLATFORM)/*.c) $(wildcard arch/arm64/*.S arch/arm64/*/*.S)
 TGT_OBJS := $(patsubst %,$(TGT)/%.o,$(basename $(TGT_SRCS)))
 IMAGE := $(TGT)/tessera.bin
@@ -36,25 +38,30 @@ all: $(IMAGE)
 
 $(TGT)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(TCC) $(TCFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(TCC) $(TCFLAGS) -c $< -o $@
 
 $(TGT)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(TCC) $(TASFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(TCC) $(TASFLAGS) -c $< -o $@
 
 $(ELF): $(TGT_OBJS) arch/arm64/tessera.ld
-	$(TLD) -nostdlib -static -T arch/arm64/tessera.ld -Map $(TGT)/tessera.map $(TGT_OBJS) \
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(TLD) -nostdlib -static -T arch/arm64/tessera.ld -Map $(TGT)/tessera.map $(TGT_OBJS) \
 		$(shell $(TCC) -print-libgcc-file-name) -o $@
 
 $(IMAGE): $(ELF)
-	$(TOBJCOPY) -O binary $< $@
+	$(Q)$(TOBJCOPY) -O binary $< $@
 
 # ---------------------------------------------------------------- host (unit tests)
 HCC ?= cc
 HCFLAGS := -std=c11 $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -MMD -MP $(INCS) -Iarch/host/include -D_DEFAULT_SOURCE
 # Portable code that cannot run on the host: the freestanding libc and the boot-time glue.
-HOST_EXCLUDE := core/lib/string.c core/init.c
+HOST_EXCLUDE := core/lib/string.c core/lib/log.c core/lib/panic.c core/init.c core/irq.c \
+	core/console.c $(wildcard core/sched/*.c core/hcall/*.c) core/vm/vm.c core/vm/vm_load.c \
+	core/vm/vm_mmio.c core/vm/psci_glue.c
 HOST_SRCS := $(filter-out $(HOST_EXCLUDE),$(wildcard core/*.c core/*/*.c vdev/*/*.c \
 	vdev/*/*/*.c)) $(wildcard arch/host/*.c tests/unit/*.c)
 HOST_OBJS := $(patsubst %.c,$(HOSTB)/%.o,$(HOST_SRCS))
@@ -62,7 +69,8 @@ UNIT := $(HOSTB)/unit-tests
 
 $(HOSTB)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HCC) $(HCFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HCC) $(HCFLAGS) -c $< -o $@
 
 $(UNIT): $(HOST_OBJS)
 	$(HCC) $(HCFLAGS) $^ -o $@

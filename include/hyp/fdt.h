@@ -10,6 +10,16 @@
 
 #define FDT_MAGIC 0xd00dfeedU
 
+/* Header and structure-block tokens, Devicetree v0.4 §5.2 and §5.4.1 (reader and writer). */
+#define FDT_HEADER_SIZE 40U
+#define FDT_VERSION 17U
+#define FDT_LAST_COMP_VERSION 16U
+#define FDT_BEGIN_NODE 0x1U
+#define FDT_END_NODE 0x2U
+#define FDT_PROP 0x3U
+#define FDT_NOP 0x4U
+#define FDT_END 0x9U
+
 /** Validate the header and structure of a blob of at most max_size bytes: 0 or -EINVAL. */
 int __must_check fdt_check(const void *fdt, size_t max_size);
 /** Total size from the header. */
@@ -32,6 +42,11 @@ const void *fdt_prop(const void *fdt, int node, const char *name, int *len);
 bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *str);
 /** The idx-th (address, size) pair of "reg", decoded with the parent's #address/#size-cells. */
 int __must_check fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size);
+/** fdt_reg() with explicit cell counts (address 1-2, size 0-2): -ENOENT past the end, -EINVAL. */
+int __must_check fdt_reg_cells(const void *fdt, int node, unsigned idx, uint32_t addr_cells,
+			       uint32_t size_cells, uint64_t *addr, uint64_t *size);
+/** A one-cell property (e.g. "#address-cells"), or dflt when absent or not 4 bytes long. */
+uint32_t fdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt);
 /** Big-endian cell read helpers. */
 uint32_t fdt32_ld(const void *p);
 uint64_t fdt64_ld(const void *p);

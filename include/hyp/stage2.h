@@ -25,7 +25,7 @@ struct stage2 {
 	struct page_pool *pool;
 	hpa_t root;	/**< level-1 table */
 	uint16_t vmid;
-	uint64_t table_pages; /**< table pages currently allocated, for leak checks */
+	uint64_t table_pages; /**< tables below the root currently allocated, for leak checks */
 };
 
 int __must_check stage2_init(struct stage2 *s2, struct page_pool *pool, uint16_t vmid);

@@ -50,5 +50,7 @@ int __must_check mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
 const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr);
 /** Route one access to its model: 0, -ENODEV when no region claims it, or the model's error. */
 int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_access *acc);
+/** 0 when the regions are sorted, non-empty and disjoint (checked at VM creation); else -EINVAL. */
+int __must_check mmio_bus_check(const struct mmio_bus *bus);
 
 #endif

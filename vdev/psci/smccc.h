@@ -64,5 +64,7 @@ struct psci_ops {
 
 /** Decode the call in r->x[0] and write its results to r->x[0..3]. */
 void smccc_dispatch(const struct psci_ops *ops, void *ctx, struct smccc_regs *r);
+/** 0 when the table of implemented calls is sorted by function id (boot and unit test). */
+int smccc_table_check(void);
 
 #endif

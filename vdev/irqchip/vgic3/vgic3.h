@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Virtual GICv3 model (GICv3 IHI0069 H): distributor and redistributors emulated from register
- * tables, the CPU interface left to hardware (ICH_*/ICV_*) through list registers. The model is
- * pure C: the arch layer saves the hardware CPU-interface state into struct gic_lr_state and
- * calls vgic_sync_lrs() after an exit and vgic_flush_lrs() before an entry.
+ * tables, the CPU interface left to hardware (the ICH_ and ICV_ registers) through list
+ * registers. The model is pure C: the arch layer saves the hardware CPU-interface state into
+ * struct gic_lr_state and calls vgic_sync_lrs() after an exit and vgic_flush_lrs() before an
+ * entry.
  */
 #ifndef VDEV_VGIC3_H
 #define VDEV_VGIC3_H
@@ -54,6 +55,7 @@ struct gic_lr_state {
 struct vgic_irq {
 	uint8_t priority;  /**< GICD_IPRIORITYR / GICR_IPRIORITYR byte */
 	uint8_t target;	   /**< vCPU it is delivered to (SPIs: from GICD_IROUTER) */
+	uint8_t vcpu;	   /**< vCPU whose LR holds it (in_lr) or on which it is active */
 	bool enabled;	   /**< GICD_ISENABLER */
 	bool group1;	   /**< GICD_IGROUPR */
 	bool edge;	   /**< GICD_ICFGR: edge-triggered */

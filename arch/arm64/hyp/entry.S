@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * EL2 exception vectors and the guest world switch of general registers.
+ * TPIDR_EL2 holds the running vCPU; its register frame (struct vcpu_regs) is at offset 0.
+ * Every exit from a guest saves x0-x30, ELR_EL2 and SPSR_EL2 into that frame and calls
+ * arm64_trap_entry(vcpu, reason) on the top of this CPU's stack; it returns the vCPU to enter.
+ */
+#include "hyp/arch/layout.h"
+
+#define REGS_PC (31 * 8)
+
+.macro save_guest_regs reason
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	stp	x18, x19, [x0, #144]
+	stp	x20, x21, [x0, #160]
+	stp	x22, x23, [x0, #176]
+	stp	x24, x25, [x0, #192]
+	stp	x26, x27, [x0, #208]
+	stp	x28, x29, [x0, #224]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x30, x2, [x0, #240]
+	str	x3, [x0, #REGS_PC + 8]
+	mov	x1, #\reason
+	bl	arm64_trap_entry
+	b	arm64_guest_enter
+.endm
+
+.macro hyp_fault kind
+	mov	x0, #\kind
+	mov	x1, sp
+	b	arm64_hyp_fault
+.endm
+
+	.text
+	.balign	2048
+	.global hyp_vectors
+hyp_vectors:
+	/* Current EL with SP_EL0: Tessera never runs on SP_EL0. */
+	.balign 0x80
+	hyp_fault 0
+	.balign 0x80
+	hyp_fault 1
+	.balign 0x80
+	hyp_fault 2
+	.balign 0x80
+	hyp_fault 3
+	/* Current EL with SP_ELx: a fault in Tessera itself. */
+	.balign 0x80
+	hyp_fault 4
+	.balign 0x80
+	hyp_fault 5
+	.balign 0x80
+	hyp_fault 6
+	.balign 0x80
+	hyp_fault 7
+	/* Lower EL, AArch64: the guest. */
+	.balign 0x80
+	save_guest_regs EXIT_REASON_SYNC
+	.balign 0x80
+	save_guest_regs EXIT_REASON_IRQ
+	.balign 0x80
+	save_guest_regs EXIT_REASON_IRQ		/* FIQ: not used, handled as an IRQ poll */
+	.balign 0x80
+	save_guest_regs EXIT_REASON_SERROR
+	/* Lower EL, AArch32: a guest EL0 in AArch32 state trapping to EL2. */
+	.balign 0x80
+	save_guest_regs EXIT_REASON_SYNC
+	.balign 0x80
+	save_guest_regs EXIT_REASON_IRQ
+	.balign 0x80
+	save_guest_regs EXIT_REASON_IRQ
+	.balign 0x80
+	save_guest_regs EXIT_REASON_SERROR
+
+/*
+ * arm64_guest_enter(vcpu): restore the frame and ERET. Resets sp to the top of this CPU's
+ * stack first (stacks are aligned to their size), so that entering from any C depth never
+ * leaks stack: the next exit starts from the top again.
+ */
+	.global arm64_guest_enter
+arm64_guest_enter:
+	mov	x1, sp
+	mov	x2, #(HYP_STACK_SIZE - 1)
+	add	x1, x1, x2
+	lsr	x1, x1, #HYP_STACK_SHIFT
+	lsl	x1, x1, #HYP_STACK_SHIFT
+	mov	sp, x1
+	msr	tpidr_el2, x0
+	ldp	x1, x2, [x0, #REGS_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16]
+	ldp	x4, x5, [x0, #32]
+	ldp	x6, x7, [x0, #48]
+	ldp	x8, x9, [x0, #64]
+	ldp	x10, x11, [x0, #80]
+	ldp	x12, x13, [x0, #96]
+	ldp	x14, x15, [x0, #112]
+	ldp	x16, x17, [x0, #128]
+	ldp	x18, x19, [x0, #144]
+	ldp	x20, x21, [x0, #160]
+	ldp	x22, x23, [x0, #176]
+	ldp	x24, x25, [x0, #192]
+	ldp	x26, x27, [x0, #208]
+	ldp	x28, x29, [x0, #224]
+	ldr	x30, [x0, #240]
+	ldp	x0, x1, [x0]
+	eret
+	dsb	nsh				/* no speculation past ERET */
+	isb

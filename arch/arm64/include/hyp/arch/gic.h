@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The physical GICv3 as Tessera drives it, and the world switch of the virtual CPU interface. */
+#ifndef HYP_ARCH_GIC_H
+#define HYP_ARCH_GIC_H
+
+#include "hyp/types.h"
+#include "vdev/irqchip/vgic3/vgic3.h"
+
+/* Physical interrupts Tessera owns, GICv3 IHI0069 H §2.2 and the virt board's DT. */
+#define INTID_SGI_KICK 0     /* "re-examine your vCPU": another CPU changed its state */
+#define INTID_MAINTENANCE 25 /* GICv3 maintenance interrupt (ICH_HCR_EL2.UIE) */
+#define INTID_HYP_TIMER 26   /* CNTHP, Tessera's own timer */
+#define INTID_VTIMER 27	     /* the EL1 virtual timer, forwarded to the loaded vCPU */
+
+void arm64_gic_init_global(uint64_t gicd_base);
+/** This CPU's redistributor and CPU interface; 0 or -ENODEV if no frame matches its MPIDR. */
+int __must_check arm64_gic_init_cpu(uint64_t gicr_base, uint64_t gicr_size);
+void arm64_gic_enable_spi(unsigned intid, uint64_t target_mpidr);
+/** Raise SGI intid on the CPU with this MPIDR. */
+void arm64_gic_send_sgi(uint64_t mpidr, unsigned intid);
+/** Acknowledge: the INTID, or 1023 when nothing is pending. */
+unsigned arm64_gic_ack(void);
+/** Priority drop (ICC_CTLR_EL1.EOImode = 1 keeps the interrupt active). */
+void arm64_gic_eoi(unsigned intid);
+/** Deactivate. */
+void arm64_gic_deactivate(unsigned intid);
+/** Deactivate a private interrupt through GICR_ICACTIVER0, valid whatever its state. */
+void arm64_gic_clear_active_ppi(unsigned intid);
+/** Number of list registers, ICH_VTR_EL2.ListRegs + 1. */
+unsigned arm64_gic_nr_lrs(void);
+/** World switch of the virtual CPU interface. */
+void arm64_vgic_save(struct gic_lr_state *s);
+void arm64_vgic_restore(const struct gic_lr_state *s);
+
+#endif

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Sizes shared by assembly and C on arm64. */
+#ifndef HYP_ARCH_LAYOUT_H
+#define HYP_ARCH_LAYOUT_H
+
+#define HYP_MAX_CPUS 8
+#define HYP_STACK_SHIFT 14
+#define HYP_STACK_SIZE (1 << HYP_STACK_SHIFT) /* per physical CPU; stacks are aligned to their size */
+#define HYP_TEXT_OFFSET 0x200000
+
+/* Why the EL2 vector was taken, passed to arm64_trap_entry(). */
+#define EXIT_REASON_SYNC 0
+#define EXIT_REASON_IRQ 1
+#define EXIT_REASON_SERROR 2
+
+#endif

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Physical interrupts Tessera owns on arm64: the kick SGI, the GIC maintenance interrupt and
+ * the forwarded EL1 virtual timer (GICv3 IHI0069 H §4.?: an LR with HW = 1 lets the guest's
+ * deactivation deactivate the physical interrupt, so the guest's EOI costs no exit).
+ */
+#include "hyp/arch/cpu.h"
+#include "hyp/arch/gic.h"
+#include "hyp/arch/sysreg.h"
+#include "hyp/check.h"
+#include "hyp/init.h"
+#include "hyp/irq.h"
+#include "hyp/sched.h"
+#include "hyp/vm.h"
+
+extern uint8_t secondary_entry[];
+
+/* The kick only makes this CPU leave the guest or its idle WFI; sched_next() does the rest. */
+static bool kick_irq(unsigned intid)
+{
+	(void)intid;
+	this_pcpu()->wakeups++;
+	return true;
+}
+
+/* Maintenance (underflow, EOI of a level interrupt): the exit itself resynchronises the LRs. */
+static bool maintenance_irq(unsigned intid)
+{
+	(void)intid;
+	return true;
+}
+
+/* The loaded vCPU's timer fired: it stays active until that guest deactivates it. */
+static bool vtimer_irq(unsigned intid)
+{
+	struct vcpu *v = this_pcpu()->loaded;
+
+	if (!v) {
+		return true;
+	}
+	vgic_inject(&v->vm->vgic, v->id, intid);
+	return false;
+}
+
+void arch_irq_init_global(const struct platform_info *info)
+{
+	CHECK(irq_register(INTID_SGI_KICK, kick_irq) == 0);
+	CHECK(irq_register(INTID_MAINTENANCE, maintenance_irq) == 0);
+	CHECK(irq_register(INTID_VTIMER, vtimer_irq) == 0);
+	arm64_gic_init_global(info->gicd_base);
+}
+
+int arch_irq_init_cpu(const struct platform_info *info)
+{
+	return arm64_gic_init_cpu(info->gicr_base, info->gicr_size);
+}
+
+void arch_irq_route_spi(unsigned intid, uint64_t mpidr)
+{
+	arm64_gic_enable_spi(intid, mpidr);
+}
+
+/* PSCI CPU_ON (SMC64), PSCI DEN0022 E §5.6: the CPU starts at secondary_entry with x0 = id. */
+int arch_cpu_start(unsigned id, uint64_t mpidr)
+{
+	int64_t ret = arm64_smc(0xC4000003ULL, mpidr, (uint64_t)(uintptr_t)secondary_entry, id);
+
+	return ret == 0 ? 0 : -1;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Trapped MSR/MRS (EC 0x18, ARM DDI0487 K.a D19.2.40 "ISS encoding for an exception from MSR,
+ * MRS, or System instruction execution"). The ID register space is answered from the hardware
+ * with the features Tessera does not virtualize removed; every other register comes from a
+ * sorted table. An access to anything not described is UNDEFINED for the guest.
+ */
+#include "hyp/arch/sysreg.h"
+#include "hyp/arch/trap.h"
+#include "hyp/check.h"
+#include "hyp/vm.h"
+
+struct sysreg_desc {
+	uint64_t enc; /**< SYSREG_ISS(op0, op1, CRn, CRm, op2) */
+	const char *name;
+	bool (*read)(struct vcpu *v, uint64_t *val);
+	bool (*write)(struct vcpu *v, uint64_t val);
+};
+
+/* ICC_SGI1R_EL1 writes trap with HCR_EL2.IMO, GICv3 IHI0069 H §12.2.22: raise virtual SGIs. */
+static bool sgi1r_write(struct vcpu *v, uint64_t val)
+{
+	vgic_sgi1r_write(&v->vm->vgic, v->id, val);
+	return true;
+}
+
+/* CNTP_* trap with CNTHCTL_EL2.EL1PCEN = 0: the guest has a physical timer that never fires. */
+static bool raz(struct vcpu *v, uint64_t *val)
+{
+	(void)v;
+	*val = 0;
+	return true;
+}
+
+static bool wi(struct vcpu *v, uint64_t val)
+{
+	(void)v;
+	(void)val;
+	return true;
+}
+
+/* Sorted by ISS encoding value (op2 sorts before op1); checked at boot. */
+static const struct sysreg_desc sysreg_table[] = {
+	{SYSREG_ISS(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", raz, wi},
+	{SYSREG_ISS(3, 3, 14, 2, 1), "CNTP_CTL_EL0", raz, wi},
+	{SYSREG_ISS(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", raz, wi},
+	{SYSREG_ISS(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", NULL, sgi1r_write},
+};
+
+void arm64_sysreg_table_check(void);
+
+void arm64_sysreg_table_check(void)
+{
+	for (size_t i = 1; i < ARRAY_SIZE(sysreg_table); i++) {
+		CHECK(sysreg_table[i - 1].enc < sysreg_table[i].enc);
+	}
+}
+
+static const struct sysreg_desc *lookup(uint64_t enc)
+{
+	size_t lo = 0, hi = ARRAY_SIZE(sysreg_table);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (sysreg_table[mid].enc == enc) {
+			return &sysreg_table[mid];
+		}
+		if (sysreg_table[mid].enc < enc) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return NULL;
+}
+
+#define ID_CASE(crm, op2)                                                                          \
+	case (crm) * 8 + (op2):                                                                    \
+		return read_sysreg(S3_0_C0_C##crm##_##op2)
+#define ID_ROW(crm)                                                                                \
+	ID_CASE(crm, 0);                                                                           \
+	ID_CASE(crm, 1);                                                                           \
+	ID_CASE(crm, 2);                                                                           \
+	ID_CASE(crm, 3);                                                                           \
+	ID_CASE(crm, 4);                                                                           \
+	ID_CASE(crm, 5);                                                                           \
+	ID_CASE(crm, 6);                                                                           \
+	ID_CASE(crm, 7)
+
+/* The ID space op0=3 op1=0 CRn=0 CRm=1..7 is all defined (unallocated ones are RAZ). */
+static uint64_t id_hw_read(unsigned crm, unsigned op2)
+{
+	switch (crm * 8 + op2) {
+		ID_ROW(1);
+		ID_ROW(2);
+		ID_ROW(3);
+		ID_ROW(4);
+		ID_ROW(5);
+		ID_ROW(6);
+		ID_ROW(7);
+	default:
+		return 0;
+	}
+}
+
+static uint64_t clear_field(uint64_t v, unsigned shift)
+{
+	return v & ~(0xfULL << shift);
+}
+
+/* Features a guest must not see: their state is not switched or they are not emulated. */
+static uint64_t id_sanitize(unsigned crm, unsigned op2, uint64_t v)
+{
+	switch (crm * 8 + op2) {
+	case 4 * 8 + 0: /* ID_AA64PFR0_EL1: SVE, MPAM, AMU */
+		v = clear_field(v, ID_AA64PFR0_SVE_SHIFT);
+		v = clear_field(v, ID_AA64PFR0_MPAM_SHIFT);
+		return clear_field(v, ID_AA64PFR0_AMU_SHIFT);
+	case 4 * 8 + 1: /* ID_AA64PFR1_EL1: MTE, SME, MPAM_frac */
+		v = clear_field(v, ID_AA64PFR1_MTE_SHIFT);
+		v = clear_field(v, ID_AA64PFR1_SME_SHIFT);
+		return clear_field(v, ID_AA64PFR1_MPAMFRAC_SHIFT);
+	case 4 * 8 + 4: /* ID_AA64ZFR0_EL1 */
+	case 4 * 8 + 5: /* ID_AA64SMFR0_EL1 */
+		return 0;
+	case 5 * 8 + 0: /* ID_AA64DFR0_EL1: SPE, trace, trace buffer */
+		v = clear_field(v, ID_AA64DFR0_PMSVER_SHIFT);
+		v = clear_field(v, ID_AA64DFR0_TRACEVER_SHIFT);
+		return clear_field(v, ID_AA64DFR0_TRACEBUF_SHIFT);
+	default:
+		return v;
+	}
+}
+
+static bool is_id_space(uint64_t enc)
+{
+	unsigned op0 = (unsigned)(enc >> 20) & 3, op1 = (unsigned)(enc >> 14) & 7;
+	unsigned crn = (unsigned)(enc >> 10) & 0xf, crm = (unsigned)(enc >> 1) & 0xf;
+
+	return op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7;
+}
+
+static bool id_access(struct vcpu *v, uint64_t enc, bool read, uint64_t *val)
+{
+	unsigned crm = (unsigned)(enc >> 1) & 0xf, op2 = (unsigned)(enc >> 17) & 7;
+
+	(void)v;
+	if (!read) {
+		return false; /* identification registers are read-only */
+	}
+	*val = id_sanitize(crm, op2, id_hw_read(crm, op2));
+	return true;
+}
+
+static bool table_access(struct vcpu *v, uint64_t enc, bool read, uint64_t *val)
+{
+	const struct sysreg_desc *d = lookup(enc);
+
+	if (!d) {
+		return false;
+	}
+	if (read) {
+		return d->read && d->read(v, val);
+	}
+	return d->write && d->write(v, *val);
+}
+
+void arm64_trap_sysreg(struct vcpu *v)
+{
+	uint64_t esr = v->arch.fault.esr_el2;
+	uint64_t enc = esr & SYSREG_ISS_ENC_MASK;
+	bool read = (esr & SYSREG_ISS_DIR_READ) != 0;
+	unsigned rt = (unsigned)(esr >> SYSREG_ISS_RT_SHIFT) & 0x1f;
+	uint64_t val = read ? 0 : vcpu_reg_get(v, rt);
+	bool ok = is_id_space(enc) ? id_access(v, enc, read, &val)
+				   : table_access(v, enc, read, &val);
+
+	if (!ok) {
+		vcpu_count_exit(v, TESSERA_EXIT_UNDEF);
+		arm64_inject_undef(v);
+		return;
+	}
+	vcpu_count_exit(v, TESSERA_EXIT_SYSREG);
+	if (read) {
+		vcpu_reg_set(v, rt, val);
+	}
+	vcpu_pc_advance(v);
+}

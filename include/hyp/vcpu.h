@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A virtual CPU: its lifecycle state machine and its accessors. State changes happen under the
+ * owning VM's lock; only the physical CPU a vCPU is assigned to runs it.
+ *
+ *   OFF --CPU_ON / VM start--> RUNNABLE --WFI, nothing pending--> BLOCKED
+ *   BLOCKED --interrupt pending (kick)--> RUNNABLE;  RUNNABLE --CPU_OFF--> OFF
+ *   any --SYSTEM_OFF / SYSTEM_RESET--> OFF (reset restarts vCPU 0 as RUNNABLE)
+ */
+#ifndef HYP_VCPU_H
+#define HYP_VCPU_H
+
+#include "uapi/hyp/hypercall.h"
+
+#include "hyp/arch/vcpu.h"
+#include "hyp/types.h"
+
+struct vm;
+struct pcpu;
+
+enum vcpu_state {
+	VCPU_OFF,      /**< powered off; not scheduled */
+	VCPU_RUNNABLE, /**< wants to run (or is running) on its physical CPU */
+	VCPU_BLOCKED,  /**< waiting in WFI for an interrupt */
+};
+
+struct vcpu {
+	struct arch_vcpu arch; /* must stay first: entry.S reaches the register frame through it */
+	struct vm *vm;
+	struct pcpu *pcpu; /**< the physical CPU it is pinned to */
+	unsigned id;	   /**< index in its VM; MPIDR Aff0 */
+	enum vcpu_state state;
+	bool on_pending; /**< CPU_ON accepted, not yet run: AFFINITY_INFO says ON_PENDING */
+	bool reload;	 /**< its saved context was reset: load it even if this CPU holds it */
+	bool running;	 /**< between entry and exit (read by a CPU waiting for it to stop) */
+	unsigned resets; /**< times its context was reset; an SMCCC call compares it */
+	uint64_t exits[TESSERA_EXIT_CLASS_COUNT];
+};
+
+static inline uint64_t vcpu_reg_get(const struct vcpu *v, unsigned n)
+{
+	return n < 31 ? v->arch.regs.x[n] : 0; /* register 31 is XZR here */
+}
+
+static inline void vcpu_reg_set(struct vcpu *v, unsigned n, uint64_t val)
+{
+	if (n < 31) {
+		v->arch.regs.x[n] = val;
+	}
+}
+
+static inline void vcpu_pc_advance(struct vcpu *v)
+{
+	v->arch.regs.pc += 4;
+}
+
+static inline void vcpu_count_exit(struct vcpu *v, enum tessera_exit_class c)
+{
+	v->exits[c]++;
+}
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Guest MMIO as the core sees it: route to the VM's bus, then follow-up work (console input). */
+#ifndef HYP_VM_MMIO_H
+#define HYP_VM_MMIO_H
+
+#include "hyp/vdev.h"
+
+struct vm;
+
+/** Perform acc on vm's devices: 0, or a negative errno when it must become an abort. */
+int __must_check vm_mmio(struct vm *vm, struct mmio_access *acc);
+
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Unit tests for vdev/bus/mmio_bus.c: ordering, overlap, lookup edges and access routing. */
+#include "hyp/errno.h"
+#include "hyp/vdev.h"
+
+#include "test.h"
+
+/* A fake device that records the last call and answers reads with a fixed pattern. */
+struct fake_dev {
+	unsigned calls;
+	uint64_t offset;
+	unsigned width;
+	uint64_t written;
+	int ret;
+};
+
+static int fake_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
+{
+	struct fake_dev *d = dev;
+
+	d->calls++;
+	d->offset = offset;
+	d->width = width;
+	*value = 0x1122334455667788ULL;
+	return d->ret;
+}
+
+static int fake_write(void *dev, uint64_t offset, unsigned width, uint64_t value)
+{
+	struct fake_dev *d = dev;
+
+	d->calls++;
+	d->offset = offset;
+	d->width = width;
+	d->written = value;
+	return d->ret;
+}
+
+static const struct vdev_ops fake_ops = {.read = fake_read, .write = fake_write};
+
+static struct mmio_region region(uint64_t base, uint64_t size, void *dev)
+{
+	return (struct mmio_region){
+	    .base = base, .size = size, .ops = &fake_ops, .dev = dev, .name = "fake"};
+}
+
+static int add(struct mmio_bus *bus, uint64_t base, uint64_t size, void *dev)
+{
+	struct mmio_region r = region(base, size, dev);
+
+	return mmio_bus_add(bus, &r);
+}
+
+TEST(mmio_bus, sorted_insert)
+{
+	struct mmio_bus bus = {0};
+
+	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, NULL), 0);
+	ASSERT_EQ(add(&bus, 0x8000000, 0x10000, NULL), 0);
+	ASSERT_EQ(add(&bus, 0xa000000, 0x200, NULL), 0);
+	ASSERT_EQ(add(&bus, 0x8010000, 0x100, NULL), 0); /* adjacent to the previous end */
+	ASSERT_EQ(bus.count, 4);
+	EXPECT_EQ(bus.region[0].base, 0x8000000);
+	EXPECT_EQ(bus.region[1].base, 0x8010000);
+	EXPECT_EQ(bus.region[2].base, 0x9000000);
+	EXPECT_EQ(bus.region[3].base, 0xa000000);
+	EXPECT_EQ(mmio_bus_check(&bus), 0);
+}
+
+TEST(mmio_bus, overlap_rejected)
+{
+	struct mmio_bus bus = {0};
+
+	ASSERT_EQ(add(&bus, 0x1000, 0x1000, NULL), 0);
+	EXPECT_EQ(add(&bus, 0x1000, 0x1000, NULL), -EEXIST);  /* identical */
+	EXPECT_EQ(add(&bus, 0x0800, 0x0801, NULL), -EEXIST);  /* tail overlaps the head */
+	EXPECT_EQ(add(&bus, 0x1fff, 0x10, NULL), -EEXIST);    /* head overlaps the tail */
+	EXPECT_EQ(add(&bus, 0x1100, 0x10, NULL), -EEXIST);    /* inside */
+	EXPECT_EQ(add(&bus, 0x0000, 0x10000, NULL), -EEXIST); /* around */
+	EXPECT_EQ(add(&bus, 0x0800, 0x0800, NULL), 0);	      /* ends where it starts */
+	EXPECT_EQ(add(&bus, 0x2000, 0x10, NULL), 0);
+	EXPECT_EQ(bus.count, 3);
+	EXPECT_EQ(mmio_bus_check(&bus), 0);
+}
+
+TEST(mmio_bus, bad_regions_and_full_bus)
+{
+	struct mmio_bus bus = {0};
+	struct mmio_region r = region(0x1000, 0x100, NULL);
+
+	EXPECT_EQ(add(&bus, 0x1000, 0, NULL), -EINVAL);
+	EXPECT_EQ(add(&bus, UINT64_MAX - 0xf, 0x20, NULL), -EINVAL);
+	EXPECT_EQ(add(&bus, UINT64_MAX - 0xf, 0x10, NULL), 0); /* ends at the last byte */
+	r.ops = NULL;
+	EXPECT_EQ(mmio_bus_add(&bus, &r), -EINVAL);
+	for (unsigned i = 1; i < MMIO_BUS_MAX_REGIONS; i++) {
+		EXPECT_EQ(add(&bus, i * 0x1000ULL, 0x1000, NULL), 0);
+	}
+	EXPECT_EQ(add(&bus, 0x100000, 0x1000, NULL), -ENOSPC);
+	EXPECT_EQ(bus.count, MMIO_BUS_MAX_REGIONS);
+	EXPECT_EQ(mmio_bus_check(&bus), 0);
+}
+
+TEST(mmio_bus, check_finds_disorder_and_overlap)
+{
+	struct mmio_bus bus = {0};
+
+	bus.region[0] = region(0x2000, 0x1000, NULL);
+	bus.region[1] = region(0x1000, 0x1000, NULL);
+	bus.count = 2;
+	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
+	bus.region[1] = region(0x2fff, 0x1000, NULL);
+	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
+	bus.region[1] = region(0x3000, 0, NULL);
+	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
+	bus.region[1] = region(0x3000, 0x1000, NULL);
+	EXPECT_EQ(mmio_bus_check(&bus), 0);
+	bus.count = MMIO_BUS_MAX_REGIONS + 1;
+	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
+}
+
+TEST(mmio_bus, find_edges)
+{
+	struct mmio_bus bus = {0};
+
+	ASSERT_EQ(add(&bus, 0x1000, 0x1000, NULL), 0);
+	ASSERT_EQ(add(&bus, 0x3000, 0x10, NULL), 0);
+	ASSERT_EQ(add(&bus, 0x3010, 0x10, NULL), 0);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0x0fff) == NULL);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0x1000) == &bus.region[0]);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0x1fff) == &bus.region[0]);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0x2000) == NULL);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0x300f) == &bus.region[1]);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0x3010) == &bus.region[2]);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0x3020) == NULL);
+	EXPECT_TRUE(mmio_bus_find(&bus, 0) == NULL);
+	EXPECT_TRUE(mmio_bus_find(&bus, UINT64_MAX) == NULL);
+
+	struct mmio_bus empty = {0};
+
+	EXPECT_TRUE(mmio_bus_find(&empty, 0x1000) == NULL);
+}
+
+TEST(mmio_bus, access_offset_and_value)
+{
+	struct mmio_bus bus = {0};
+	struct fake_dev dev = {0};
+	struct mmio_access acc = {.addr = 0x9000018, .width = 4, .write = false};
+
+	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
+	ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+	EXPECT_EQ(dev.offset, 0x18);
+	EXPECT_EQ(dev.width, 4);
+	EXPECT_EQ(acc.value, 0x55667788); /* truncated to the access width */
+
+	acc = (struct mmio_access){.addr = 0x9000ff8, .width = 8, .write = false};
+	ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+	EXPECT_EQ(acc.value, 0x1122334455667788ULL);
+
+	acc = (struct mmio_access){.addr = 0x9000002, .width = 2, .write = true, .value = 0xabcdef};
+	ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+	EXPECT_EQ(dev.offset, 2);
+	EXPECT_EQ(dev.written, 0xcdef);
+	EXPECT_EQ(dev.calls, 3);
+}
+
+TEST(mmio_bus, access_width_and_bounds)
+{
+	struct mmio_bus bus = {0};
+	struct fake_dev dev = {0};
+	struct mmio_access acc = {.addr = 0x9000000, .write = false};
+
+	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
+	for (unsigned w = 0; w <= 16; w++) {
+		acc.width = (uint8_t)w;
+		bool ok = w == 1 || w == 2 || w == 4 || w == 8;
+
+		EXPECT_EQ(mmio_bus_access(&bus, &acc), ok ? 0 : -EINVAL);
+	}
+	EXPECT_EQ(dev.calls, 4); /* bad widths never reach the model */
+	/* An access that runs past the end of the region. */
+	acc = (struct mmio_access){.addr = 0x9000ffc, .width = 8, .write = true};
+	EXPECT_EQ(mmio_bus_access(&bus, &acc), -EINVAL);
+	acc.width = 4;
+	EXPECT_EQ(mmio_bus_access(&bus, &acc), 0);
+	EXPECT_EQ(dev.calls, 5);
+}
+
+TEST(mmio_bus, unclaimed_and_model_errors)
+{
+	struct mmio_bus bus = {0};
+	struct fake_dev dev = {.ret = -EINVAL};
+	struct mmio_access acc = {.addr = 0x8ffffff, .width = 4, .value = 42};
+
+	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
+	EXPECT_EQ(mmio_bus_access(&bus, &acc), -ENODEV);
+	acc.addr = 0x9001000;
+	EXPECT_EQ(mmio_bus_access(&bus, &acc), -ENODEV);
+	acc.addr = 0x9000000;
+	EXPECT_EQ(mmio_bus_access(&bus, &acc), -EINVAL);
+	EXPECT_EQ(acc.value, 42); /* a failed read leaves the value alone */
+	EXPECT_EQ(dev.calls, 1);
+}

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Host tests for the vGICv3 model: the register tables, guest-visible register values and
+ * semantics (GICv3 IHI0069 H §12.9, §12.11), SGI routing, and list-register flush/sync.
+ */
+#include <string.h>
+
+#include "hyp/errno.h"
+
+#include "test.h"
+#include "vdev/irqchip/vgic3/vgic3.h"
+#include "vdev/irqchip/vgic3/vgic3_internal.h"
+
+/* Distributor offsets, GICv3 IHI0069 H §12.8 */
+#define GICD_CTLR 0x0000
+#define GICD_TYPER 0x0004
+#define GICD_IIDR 0x0008
+#define GICD_IGROUPR(n) (0x0080 + 4 * (n))
+#define GICD_ISENABLER(n) (0x0100 + 4 * (n))
+#define GICD_ICENABLER(n) (0x0180 + 4 * (n))
+#define GICD_ISPENDR(n) (0x0200 + 4 * (n))
+#define GICD_ISACTIVER(n) (0x0300 + 4 * (n))
+#define GICD_IPRIORITYR(intid) (0x0400 + (intid))
+#define GICD_ICFGR(n) (0x0C00 + 4 * (n))
+#define GICD_IROUTER(intid) (0x6000 + 8 * (intid))
+#define GICD_PIDR2 0xFFE8
+/* Redistributor offsets, GICv3 IHI0069 H §12.10 */
+#define GICR(v, off) ((v)*VGIC_REDIST_STRIDE + (off))
+#define GICR_SGI 0x10000
+#define GICR_TYPER 0x0008
+#define GICR_WAKER 0x0014
+#define GICR_PIDR2 0xFFE8
+#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_ISPENDR0 (GICR_SGI + 0x0200)
+#define GICR_IPRIORITYR(intid) (GICR_SGI + 0x0400 + (intid))
+#define GICR_ICFGR0 (GICR_SGI + 0x0C00)
+#define GICR_ICFGR1 (GICR_SGI + 0x0C04)
+
+#define VMCR(pmr, veng1) ((uint32_t)(pmr) << ICH_VMCR_VPMR_SHIFT | ((veng1) ? ICH_VMCR_VENG1 : 0))
+#define LR_INTID(lr) ((unsigned)((lr)&ICH_LR_VINTID_MASK))
+#define LR_PRIO(lr) ((unsigned)(((lr) >> ICH_LR_PRIORITY_SHIFT) & 0xFF))
+
+static struct vgic g;
+static unsigned kicks[VGIC_MAX_VCPUS];
+
+static void count_kick(void *ctx, unsigned vcpu_id)
+{
+	(void)ctx;
+	kicks[vcpu_id]++;
+}
+
+static const struct vgic_ops test_ops = {.kick = count_kick};
+
+static bool setup(unsigned nr_vcpus, unsigned nr_spis)
+{
+	memset(kicks, 0, sizeof(kicks));
+	return vgic_init(&g, nr_vcpus, nr_spis, &test_ops, NULL) == 0;
+}
+
+static uint64_t rd(const struct vdev_ops *ops, uint64_t off, unsigned width)
+{
+	uint64_t v = 0xDEADBEEF;
+
+	EXPECT_EQ(ops->read(&g, off, width, &v), 0);
+	return v;
+}
+
+static void wr(const struct vdev_ops *ops, uint64_t off, unsigned width, uint64_t v)
+{
+	EXPECT_EQ(ops->write(&g, off, width, v), 0);
+}
+
+/* A group-1, enabled SPI with the given priority and trigger, group 1 on in GICD_CTLR. */
+static void spi_setup(unsigned intid, uint8_t prio, bool edge)
+{
+	unsigned bit = intid % 32;
+
+	wr(&vgic_dist_ops, GICD_CTLR, 4, 0x2);
+	wr(&vgic_dist_ops, GICD_IGROUPR(intid / 32), 4,
+	   rd(&vgic_dist_ops, GICD_IGROUPR(intid / 32), 4) | 1U << bit);
+	wr(&vgic_dist_ops, GICD_IPRIORITYR(intid), 1, prio);
+	if (edge) {
+		uint64_t cfg = rd(&vgic_dist_ops, GICD_ICFGR(intid / 16), 4);
+
+		wr(&vgic_dist_ops, GICD_ICFGR(intid / 16), 4, cfg | 2U << (2 * (intid % 16)));
+	}
+	wr(&vgic_dist_ops, GICD_ISENABLER(intid / 32), 4, 1U << bit);
+}
+
+static void lr_state_init(struct gic_lr_state *s, unsigned nr_lrs)
+{
+	memset(s, 0, sizeof(*s));
+	s->nr_lrs = (uint8_t)nr_lrs;
+}
+
+/* What the guest did to LR i while running: replace its state field. */
+static void lr_set_state(struct gic_lr_state *s, unsigned i, uint64_t state)
+{
+	s->lr[i] = (s->lr[i] & ~ICH_LR_STATE_MASK) | state;
+}
+
+TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
+{
+	static const struct vgic_reg overlap[] = {
+	    VGIC_REG(0x0, 8, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+	    VGIC_REG(0x4, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+	};
+
+	EXPECT_TRUE(vgic_regs_are_sorted(vgic_dist_regs, vgic_dist_regs_count));
+	EXPECT_TRUE(vgic_regs_are_sorted(vgic_rd_regs, vgic_rd_regs_count));
+	EXPECT_TRUE(vgic_regs_are_sorted(vgic_sgi_regs, vgic_sgi_regs_count));
+	EXPECT_FALSE(vgic_regs_are_sorted(overlap, ARRAY_SIZE(overlap)));
+	/* Every table fits in its frame. */
+	EXPECT_TRUE(vgic_dist_regs[vgic_dist_regs_count - 1].offset < VGIC_DIST_SIZE);
+	EXPECT_TRUE(vgic_sgi_regs[vgic_sgi_regs_count - 1].offset < 0x10000);
+}
+
+TEST(vgic3, init_rejects_bad_vcpu_and_spi_counts)
+{
+	EXPECT_EQ(vgic_init(&g, 0, 32, &test_ops, NULL), -EINVAL);
+	EXPECT_EQ(vgic_init(&g, VGIC_MAX_VCPUS + 1, 32, &test_ops, NULL), -EINVAL);
+	EXPECT_EQ(vgic_init(&g, 1, 33, &test_ops, NULL), -EINVAL);
+	EXPECT_EQ(vgic_init(&g, 1, VGIC_MAX_SPIS + 32, &test_ops, NULL), -EINVAL);
+	EXPECT_EQ(vgic_init(&g, VGIC_MAX_VCPUS, VGIC_MAX_SPIS, &test_ops, NULL), 0);
+	EXPECT_EQ(vgic_init(&g, 1, 0, NULL, NULL), 0);
+}
+
+TEST(vgic3, gicd_typer_pidr2_iidr_ctlr_identify_a_gicv3)
+{
+	ASSERT_TRUE(setup(2, 64));
+	/* ITLinesNumber = (64 + 32) / 32 - 1 = 2, IDbits = 9 at [23:19] */
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_TYPER, 4), 2 | 9U << 19);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_PIDR2, 4), 0x3B);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IIDR, 4), 0x43B);
+	EXPECT_EQ(rd(&vgic_dist_ops, 0x000C, 4), 0); /* GICD_TYPER2 */
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_PIDR2), 4), 0x3B);
+	/* ARE (bit 4) and DS (bit 6) read 1, group enables 0 at reset */
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_CTLR, 4), 0x50);
+}
+
+TEST(vgic3, gicd_ctlr_keeps_are_ds_and_rwp_reads_zero)
+{
+	ASSERT_TRUE(setup(1, 32));
+	wr(&vgic_dist_ops, GICD_CTLR, 4, 0x80000003);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_CTLR, 4), 0x53);
+	wr(&vgic_dist_ops, GICD_CTLR, 4, 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_CTLR, 4), 0x50);
+}
+
+TEST(vgic3, isenabler_sets_and_icenabler_clears)
+{
+	ASSERT_TRUE(setup(1, 64));
+	wr(&vgic_dist_ops, GICD_ISENABLER(1), 4, 0x21);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISENABLER(1), 4), 0x21);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ICENABLER(1), 4), 0x21);
+	wr(&vgic_dist_ops, GICD_ISENABLER(1), 4, 0); /* zeros have no effect */
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISENABLER(1), 4), 0x21);
+	wr(&vgic_dist_ops, GICD_ICENABLER(1), 4, 0x1);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISENABLER(1), 4), 0x20);
+	/* INTIDs beyond nr_spis are RAZ/WI */
+	wr(&vgic_dist_ops, GICD_ISENABLER(3), 4, ~0U);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISENABLER(3), 4), 0);
+}
+
+TEST(vgic3, gicd_private_rows_are_raz_wi_with_affinity_routing)
+{
+	ASSERT_TRUE(setup(1, 32));
+	wr(&vgic_dist_ops, GICD_ISENABLER(0), 4, ~0U);
+	wr(&vgic_dist_ops, GICD_IPRIORITYR(0), 4, 0xFFFFFFFF);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISENABLER(0), 4), 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IPRIORITYR(0), 4), 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISENABLER0), 4), 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IROUTER(5), 8), 0);
+}
+
+TEST(vgic3, ipriorityr_byte_and_word_access)
+{
+	ASSERT_TRUE(setup(1, 32));
+	wr(&vgic_dist_ops, GICD_IPRIORITYR(32), 4, 0x40302010);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IPRIORITYR(33), 1), 0x20);
+	wr(&vgic_dist_ops, GICD_IPRIORITYR(34), 1, 0xA0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IPRIORITYR(32), 4), 0x40A02010);
+	wr(&vgic_redist_ops, GICR(0, GICR_IPRIORITYR(27)), 1, 0x80);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_IPRIORITYR(24)), 4), 0x80000000);
+}
+
+TEST(vgic3, irouter_routes_spi_to_vcpu1_lrs_not_vcpu0)
+{
+	struct gic_lr_state s0, s1;
+
+	ASSERT_TRUE(setup(2, 32));
+	spi_setup(40, 0xA0, true);
+	wr(&vgic_dist_ops, GICD_IROUTER(40), 8, 1);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IROUTER(40), 8), 1);
+	vgic_inject(&g, 0, 40);
+	EXPECT_EQ(kicks[0], 0);
+	EXPECT_EQ(kicks[1], 1);
+	lr_state_init(&s0, 4);
+	lr_state_init(&s1, 4);
+	vgic_flush_lrs(&g, 0, &s0);
+	vgic_flush_lrs(&g, 1, &s1);
+	EXPECT_EQ(s0.used_lrs, 0);
+	ASSERT_EQ(s1.used_lrs, 1);
+	EXPECT_EQ(LR_INTID(s1.lr[0]), 40);
+	EXPECT_EQ(s1.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+	EXPECT_TRUE(s1.lr[0] & ICH_LR_GROUP);
+	EXPECT_EQ(LR_PRIO(s1.lr[0]), 0xA0);
+}
+
+TEST(vgic3, irouter_irm_and_absent_affinity_fall_back_to_vcpu0)
+{
+	ASSERT_TRUE(setup(2, 32));
+	wr(&vgic_dist_ops, GICD_IROUTER(33) + 4, 4, 0x1); /* Aff3 = 1: nobody there */
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IROUTER(33), 8), 0x100000000ULL);
+	EXPECT_EQ(g.spi[1].target, 0);
+	wr(&vgic_dist_ops, GICD_IROUTER(33), 8, 1);
+	EXPECT_EQ(g.spi[1].target, 1);
+	wr(&vgic_dist_ops, GICD_IROUTER(33), 8, BIT(31) | 1); /* IRM: 1 of N */
+	EXPECT_EQ(g.spi[1].target, 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IROUTER(33), 4), BIT(31) | 1);
+	wr(&vgic_dist_ops, GICD_IROUTER(33), 8, 7); /* Aff0 beyond nr_vcpus */
+	EXPECT_EQ(g.spi[1].target, 0);
+}
+
+TEST(vgic3, gicr_typer_reports_affinity_and_last_per_vcpu)
+{
+	ASSERT_TRUE(setup(4, 32));
+	for (unsigned v = 0; v < 4; v++) {
+		uint64_t typer = rd(&vgic_redist_ops, GICR(v, GICR_TYPER), 8);
+
+		EXPECT_EQ(typer >> 32, v);	     /* Affinity_Value: Aff0 = index */
+		EXPECT_EQ((typer >> 8) & 0xFFFF, v); /* Processor_Number */
+		EXPECT_EQ((typer >> 4) & 1, v == 3); /* Last */
+		EXPECT_EQ(typer & 0xF, 0);	     /* no PLPIS, VLPIS, DirectLPI */
+		EXPECT_EQ(rd(&vgic_redist_ops, GICR(v, GICR_TYPER + 4), 4), v);
+	}
+	/* Past the last frame: RAZ */
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(4, GICR_TYPER), 8), 0);
+}
+
+TEST(vgic3, gicr_waker_wakes_and_children_asleep_follows)
+{
+	ASSERT_TRUE(setup(2, 32));
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_WAKER), 4), 0x6);
+	wr(&vgic_redist_ops, GICR(1, GICR_WAKER), 4, 0); /* Linux: clear ProcessorSleep */
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_WAKER), 4), 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_WAKER), 4), 0x6); /* banked */
+	wr(&vgic_redist_ops, GICR(1, GICR_WAKER), 4, 0x2);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_WAKER), 4), 0x6);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, 0x0000), 4), 0); /* GICR_CTLR.RWP */
+}
+
+TEST(vgic3, gicr_sgi_frame_is_banked_and_sgis_are_edge_only)
+{
+	ASSERT_TRUE(setup(2, 32));
+	wr(&vgic_redist_ops, GICR(1, GICR_ISENABLER0), 4, 0x8);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISENABLER0), 4), 0x8);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISENABLER0), 4), 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ICFGR0), 4), 0xAAAAAAAA);
+	wr(&vgic_redist_ops, GICR(0, GICR_ICFGR0), 4, 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ICFGR0), 4), 0xAAAAAAAA);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ICFGR1), 4), 0); /* PPIs reset level */
+	wr(&vgic_redist_ops, GICR(0, GICR_ICFGR1), 4, 0x2);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ICFGR1), 4), 0x2);
+}
+
+TEST(vgic3, sgi1r_target_list_pends_and_kicks_named_vcpus)
+{
+	ASSERT_TRUE(setup(4, 32));
+	for (unsigned v = 0; v < 4; v++) {
+		wr(&vgic_redist_ops, GICR(v, GICR_ISENABLER0), 4, 0xFFFF);
+	}
+	vgic_sgi1r_write(&g, 0, 3ULL << 24 | 0x6);
+	EXPECT_EQ(kicks[0], 0);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(kicks[2], 1);
+	EXPECT_EQ(kicks[3], 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0x8);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), 0);
+}
+
+TEST(vgic3, sgi1r_irm_targets_everyone_but_the_sender)
+{
+	ASSERT_TRUE(setup(4, 32));
+	for (unsigned v = 0; v < 4; v++) {
+		wr(&vgic_redist_ops, GICR(v, GICR_ISENABLER0), 4, 0xFFFF);
+	}
+	vgic_sgi1r_write(&g, 2, BIT(40) | 5ULL << 24);
+	EXPECT_EQ(kicks[0], 1);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(kicks[2], 0);
+	EXPECT_EQ(kicks[3], 1);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(3, GICR_ISPENDR0), 4), 0x20);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(2, GICR_ISPENDR0), 4), 0);
+}
+
+TEST(vgic3, sgi1r_ignores_absent_targets_and_other_clusters)
+{
+	ASSERT_TRUE(setup(2, 32));
+	wr(&vgic_redist_ops, GICR(0, GICR_ISENABLER0), 4, 0xFFFF);
+	wr(&vgic_redist_ops, GICR(1, GICR_ISENABLER0), 4, 0xFFFF);
+	vgic_sgi1r_write(&g, 0, 0xFFFC);	   /* Aff0 2-15 do not exist */
+	vgic_sgi1r_write(&g, 0, 1ULL << 16 | 0x3); /* Aff1 = 1 */
+	vgic_sgi1r_write(&g, 0, 1ULL << 44 | 0x3); /* RS = 1: Aff0 16-31 */
+	EXPECT_EQ(kicks[0] + kicks[1], 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), 0);
+	/* A disabled SGI becomes pending but kicks nobody */
+	wr(&vgic_redist_ops, GICR(1, GICR_SGI + 0x0180), 4, 0xFFFF);
+	vgic_sgi1r_write(&g, 0, 0x2);
+	EXPECT_EQ(kicks[1], 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0x1);
+}
+
+TEST(vgic3, flush_orders_by_priority_and_sets_uie_on_overflow)
+{
+	static const uint8_t prio[5] = {0xA0, 0x20, 0x80, 0x40, 0x60};
+	static const unsigned order[4] = {33, 35, 36, 34};
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	for (unsigned i = 0; i < 5; i++) {
+		spi_setup(32 + i, prio[i], true);
+		vgic_inject(&g, 0, 32 + i);
+	}
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		EXPECT_EQ(LR_INTID(s.lr[i]), order[i]);
+	}
+	EXPECT_TRUE(s.hcr & ICH_HCR_UIE);
+	EXPECT_TRUE(s.hcr & ICH_HCR_EN);
+	/* The guest took and completed all four: the leftover goes in next, alone. */
+	for (unsigned i = 0; i < 4; i++) {
+		lr_set_state(&s, i, 0);
+	}
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_FALSE(s.hcr & ICH_HCR_UIE);
+	EXPECT_EQ(s.used_lrs, 0);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(LR_INTID(s.lr[0]), 32);
+	EXPECT_EQ(s.lr[1] | s.lr[2] | s.lr[3], 0);
+	EXPECT_FALSE(s.hcr & ICH_HCR_UIE);
+}
+
+TEST(vgic3, flush_places_active_interrupts_before_pending_ones)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	spi_setup(32, 0x10, true);
+	spi_setup(33, 0xF0, true);
+	vgic_inject(&g, 0, 32);
+	wr(&vgic_dist_ops, GICD_ISACTIVER(1), 4, 0x2); /* INTID 33 active */
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(LR_INTID(s.lr[0]), 33);
+	EXPECT_EQ(s.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_ACTIVE);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 32);
+}
+
+TEST(vgic3, sync_of_invalid_lr_consumes_edge_interrupt)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	spi_setup(32, 0x80, true);
+	vgic_inject(&g, 0, 32);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0] & ICH_LR_EOI, 0);
+	lr_set_state(&s, 0, 0);
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISPENDR(1), 4), 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISACTIVER(1), 4), 0);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_EQ(s.used_lrs, 0);
+}
+
+TEST(vgic3, sync_of_still_pending_lr_keeps_edge_interrupt)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	spi_setup(32, 0x80, true);
+	vgic_inject(&g, 0, 32);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	vgic_sync_lrs(&g, 0, &s); /* untouched: still pending */
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISPENDR(1), 4), 1);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+}
+
+TEST(vgic3, sync_of_active_lr_keeps_interrupt_active_on_its_vcpu)
+{
+	struct gic_lr_state s0, s1;
+
+	ASSERT_TRUE(setup(2, 32));
+	spi_setup(32, 0x80, true);
+	vgic_inject(&g, 0, 32);
+	lr_state_init(&s0, 4);
+	lr_state_init(&s1, 4);
+	vgic_flush_lrs(&g, 0, &s0);
+	lr_set_state(&s0, 0, ICH_LR_STATE_ACTIVE); /* acknowledged, not yet EOI'd */
+	vgic_sync_lrs(&g, 0, &s0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISACTIVER(1), 4), 1);
+	wr(&vgic_dist_ops, GICD_IROUTER(32), 8, 1); /* rerouted while active */
+	vgic_flush_lrs(&g, 1, &s1);
+	EXPECT_EQ(s1.used_lrs, 0);
+	vgic_flush_lrs(&g, 0, &s0);
+	ASSERT_EQ(s0.used_lrs, 1);
+	EXPECT_EQ(s0.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_ACTIVE);
+}
+
+TEST(vgic3, level_interrupt_stays_pending_after_eoi_while_line_high)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	spi_setup(40, 0x80, false);
+	vgic_set_level(&g, 0, 40, true);
+	EXPECT_EQ(kicks[0], 1);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_TRUE(s.lr[0] & ICH_LR_EOI); /* maintenance on EOI so the line is resampled */
+	lr_set_state(&s, 0, 0);		   /* acknowledged and EOI'd */
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(LR_INTID(s.lr[0]), 40);
+	EXPECT_EQ(s.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+}
+
+TEST(vgic3, level_interrupt_disappears_when_line_drops_before_ack)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	spi_setup(40, 0x80, false);
+	vgic_set_level(&g, 0, 40, true);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	vgic_set_level(&g, 0, 40, false);
+	vgic_sync_lrs(&g, 0, &s); /* LR still pending: the guest never took it */
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_EQ(s.used_lrs, 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISPENDR(1), 4), 0);
+}
+
+TEST(vgic3, inject_on_level_ppi_is_delivered_once)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	wr(&vgic_redist_ops, GICR(0, GICR_ISENABLER0), 4, BIT(23));
+	vgic_inject(&g, 0, 23);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	lr_set_state(&s, 0, 0);
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_EQ(s.used_lrs, 0);
+}
+
+TEST(vgic3, hw_mapping_sets_hw_bit_and_pintid_and_survives_reset)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(2, 32));
+	vgic_map_hw(&g, 1, 27, 30);
+	for (unsigned round = 0; round < 2; round++) {
+		wr(&vgic_redist_ops, GICR(1, GICR_ISENABLER0), 4, BIT(27));
+		vgic_inject(&g, 1, 27);
+		lr_state_init(&s, 4);
+		vgic_flush_lrs(&g, 1, &s);
+		ASSERT_EQ(s.used_lrs, 1);
+		EXPECT_TRUE(s.lr[0] & ICH_LR_HW);
+		EXPECT_EQ((s.lr[0] & ICH_LR_PINTID_MASK) >> ICH_LR_PINTID_SHIFT, 30);
+		EXPECT_EQ(LR_INTID(s.lr[0]), 27);
+		EXPECT_EQ(s.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+		/* The pending latch moved into the LR; the physical side tracks the rest. */
+		EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0);
+		vgic_reset(&g);
+	}
+}
+
+TEST(vgic3, active_hw_interrupt_is_never_listed_pending_and_active)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	vgic_map_hw(&g, 0, 27, 27);
+	wr(&vgic_redist_ops, GICR(0, GICR_ISENABLER0), 4, BIT(27));
+	vgic_inject(&g, 0, 27);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	lr_set_state(&s, 0, ICH_LR_STATE_ACTIVE);
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_inject(&g, 0, 27);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	/* HW=1: the physical GIC holds the pending state until the guest deactivates it. */
+	EXPECT_EQ(s.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_ACTIVE);
+	lr_set_state(&s, 0, 0);
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+}
+
+TEST(vgic3, icpendr_clears_latch_but_not_a_high_level_line)
+{
+	ASSERT_TRUE(setup(1, 32));
+	wr(&vgic_dist_ops, GICD_ISPENDR(1), 4, 0x3);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISPENDR(1), 4), 0x3);
+	vgic_set_level(&g, 0, 33, true);
+	wr(&vgic_dist_ops, GICD_ISPENDR(1) + 0x80, 4, 0x3); /* GICD_ICPENDR1 */
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISPENDR(1), 4), 0x2);
+}
+
+TEST(vgic3, has_pending_honours_vpmr_and_veng1)
+{
+	ASSERT_TRUE(setup(2, 32));
+	spi_setup(32, 0x80, true);
+	EXPECT_FALSE(vgic_vcpu_has_pending(&g, 0, VMCR(0xF0, true)));
+	vgic_inject(&g, 0, 32);
+	EXPECT_TRUE(vgic_vcpu_has_pending(&g, 0, VMCR(0xF0, true)));
+	EXPECT_FALSE(vgic_vcpu_has_pending(&g, 0, VMCR(0x80, true))); /* masked: not < VPMR */
+	EXPECT_FALSE(vgic_vcpu_has_pending(&g, 0, VMCR(0xF0, false)));
+	EXPECT_FALSE(vgic_vcpu_has_pending(&g, 1, VMCR(0xF0, true))); /* routed to vCPU 0 */
+	wr(&vgic_dist_ops, GICD_CTLR, 4, 0); /* group 1 disabled at the distributor */
+	EXPECT_FALSE(vgic_vcpu_has_pending(&g, 0, VMCR(0xF0, true)));
+}
+
+TEST(vgic3, enabling_a_pending_interrupt_kicks_its_vcpu)
+{
+	ASSERT_TRUE(setup(2, 32));
+	wr(&vgic_dist_ops, GICD_IROUTER(32), 8, 1);
+	vgic_inject(&g, 0, 32);
+	EXPECT_EQ(kicks[1], 0); /* disabled, group off */
+	wr(&vgic_dist_ops, GICD_IGROUPR(1), 4, 1);
+	wr(&vgic_dist_ops, GICD_ISENABLER(1), 4, 1);
+	EXPECT_EQ(kicks[1], 0); /* group 1 still off in GICD_CTLR */
+	wr(&vgic_dist_ops, GICD_CTLR, 4, 0x2);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(kicks[0], 0);
+}
+
+TEST(vgic3, bad_width_or_alignment_returns_einval)
+{
+	uint64_t v;
+
+	ASSERT_TRUE(setup(1, 32));
+	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_CTLR, 3, &v), -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_CTLR, 1, &v), -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_TYPER + 2, 2, &v), -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.write(&g, GICD_ISENABLER(1), 8, 1), -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.write(&g, GICD_ISENABLER(1) + 1, 4, 1), -EINVAL);
+	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_WAKER), 8, &v), -EINVAL);
+	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_ISENABLER0), 2, &v), -EINVAL);
+	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(3, 0x40), 5, &v), -EINVAL);
+}
+
+TEST(vgic3, unknown_offsets_read_zero_and_ignore_writes)
+{
+	static const uint64_t dist[] = {0x0010, 0x0040, 0x0E00, 0x0F00, 0x8000, 0xFFD0};
+	static const uint64_t redist[] = {
+	    0x0010, 0x0040, 0x0100, 0xFFD0, GICR_SGI + 0x0000, GICR_SGI + 0x0F00, GICR(2, 0)};
+
+	ASSERT_TRUE(setup(2, 32));
+	for (size_t i = 0; i < ARRAY_SIZE(dist); i++) {
+		wr(&vgic_dist_ops, dist[i], 4, ~0U);
+		EXPECT_EQ(rd(&vgic_dist_ops, dist[i], 4), 0);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(redist); i++) {
+		wr(&vgic_redist_ops, redist[i], 4, ~0U);
+		EXPECT_EQ(rd(&vgic_redist_ops, redist[i], 4), 0);
+	}
+}
+
+TEST(vgic3, reset_clears_guest_state_and_puts_redistributors_to_sleep)
+{
+	ASSERT_TRUE(setup(2, 32));
+	spi_setup(32, 0x80, true);
+	vgic_inject(&g, 0, 32);
+	wr(&vgic_redist_ops, GICR(1, GICR_WAKER), 4, 0);
+	vgic_reset(&g);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_CTLR, 4), 0x50);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISENABLER(1), 4), 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_ISPENDR(1), 4), 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IPRIORITYR(32), 1), 0);
+	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IGROUPR(1), 4), 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_WAKER), 4), 0x6);
+}

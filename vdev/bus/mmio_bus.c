@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * A VM's emulated MMIO regions: a sorted array searched by binary search, and the routing of
+ * one decoded access to its device model as (offset, width, value). Guest input only ever
+ * yields an error code here.
+ */
+#include "hyp/errno.h"
+#include "hyp/vdev.h"
+
+/* Last byte of a region; regions never wrap (mmio_bus_add rejects that). */
+static uint64_t region_last(const struct mmio_region *r)
+{
+	return r->base + (r->size - 1);
+}
+
+/* Index of the first region whose base is above addr (0..count). */
+static unsigned upper_bound(const struct mmio_bus *bus, uint64_t addr)
+{
+	unsigned lo = 0, hi = bus->count;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (bus->region[mid].base <= addr) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+/** Insert r in address order; -EINVAL for an empty or wrapping region, -EEXIST on overlap. */
+int mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
+{
+	unsigned pos;
+
+	if (r->size == 0 || r->ops == NULL || r->base + (r->size - 1) < r->base) {
+		return -EINVAL;
+	}
+	pos = upper_bound(bus, r->base);
+	if ((pos > 0 && region_last(&bus->region[pos - 1]) >= r->base) ||
+	    (pos < bus->count && bus->region[pos].base <= region_last(r))) {
+		return -EEXIST;
+	}
+	if (bus->count == MMIO_BUS_MAX_REGIONS) {
+		return -ENOSPC;
+	}
+	for (unsigned i = bus->count; i > pos; i--) {
+		bus->region[i] = bus->region[i - 1];
+	}
+	bus->region[pos] = *r;
+	bus->count++;
+	return 0;
+}
+
+/** The region containing addr, or NULL. */
+const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr)
+{
+	unsigned pos = upper_bound(bus, addr);
+	const struct mmio_region *r;
+
+	if (pos == 0) {
+		return NULL;
+	}
+	r = &bus->region[pos - 1];
+	return addr - r->base < r->size ? r : NULL;
+}
+
+static bool width_is_valid(unsigned width)
+{
+	return width == 1 || width == 2 || width == 4 || width == 8;
+}
+
+static uint64_t width_mask(unsigned width)
+{
+	return width == 8 ? UINT64_MAX : BIT(8U * width) - 1;
+}
+
+/**
+ * Route acc to the model that claims acc->addr. The access must fit inside the region; written
+ * values are truncated to the width, and read values are truncated before they reach acc.
+ */
+int mmio_bus_access(const struct mmio_bus *bus, struct mmio_access *acc)
+{
+	const struct mmio_region *r;
+	uint64_t offset, value = 0;
+	int ret;
+
+	if (!width_is_valid(acc->width)) {
+		return -EINVAL;
+	}
+	r = mmio_bus_find(bus, acc->addr);
+	if (r == NULL) {
+		return -ENODEV;
+	}
+	offset = acc->addr - r->base;
+	if (acc->width > r->size - offset) {
+		return -EINVAL;
+	}
+	if (acc->write) {
+		return r->ops->write ? r->ops->write(r->dev, offset, acc->width,
+						     acc->value & width_mask(acc->width))
+				     : -EINVAL;
+	}
+	ret = r->ops->read ? r->ops->read(r->dev, offset, acc->width, &value) : -EINVAL;
+	if (ret == 0) {
+		acc->value = value & width_mask(acc->width);
+	}
+	return ret;
+}
+
+/** 0 when the regions are non-empty, do not wrap, and are sorted without overlap; else -EINVAL. */
+int mmio_bus_check(const struct mmio_bus *bus)
+{
+	if (bus->count > MMIO_BUS_MAX_REGIONS) {
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct mmio_region *r = &bus->region[i];
+
+		if (r->size == 0 || r->ops == NULL || region_last(r) < r->base) {
+			return -EINVAL;
+		}
+		if (i > 0 && region_last(&bus->region[i - 1]) >= r->base) {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vGICv3 interrupt state: init and reset, device input (edge events and level lines), SGIs
+ * raised through ICC_SGI1R_EL1, and the delivery predicates the register and LR code share.
+ * Kicks always happen after g->lock is dropped: kick() may take vm->lock, which orders before it.
+ */
+#include "hyp/errno.h"
+#include "hyp/spinlock.h"
+#include "hyp/string.h"
+#include "hyp/types.h"
+
+#include "vgic3_internal.h"
+
+/* ICC_SGI1R_EL1 fields, GICv3 IHI0069 H §12.2.22 */
+#define ICC_SGI1R_TARGET_LIST GENMASK(15, 0)
+#define ICC_SGI1R_AFF1 GENMASK(23, 16)
+#define ICC_SGI1R_INTID_SHIFT 24
+#define ICC_SGI1R_INTID GENMASK(27, 24)
+#define ICC_SGI1R_AFF2 GENMASK(39, 32)
+#define ICC_SGI1R_IRM BIT(40)
+#define ICC_SGI1R_RS GENMASK(47, 44)
+#define ICC_SGI1R_AFF3 GENMASK(55, 48)
+
+/* GICD_IROUTER<n> fields, GICv3 IHI0069 H §12.9.22 */
+#define GICD_IROUTER_AFF0 GENMASK(7, 0)
+#define GICD_IROUTER_AFF21 GENMASK(23, 8)
+#define GICD_IROUTER_IRM BIT(31)
+#define GICD_IROUTER_AFF3 GENMASK(39, 32)
+
+/* An SGI TargetList names Aff0 values 0-15 of one cluster: vCPU i has Aff0 = i, Aff1-3 = 0. */
+_Static_assert(VGIC_MAX_VCPUS <= 16, "SGI TargetList addresses 16 vCPUs");
+
+/** The state of intid as seen by vcpu (SPIs ignore vcpu), or NULL if not implemented. */
+struct vgic_irq *vgic_irq_lookup(struct vgic *g, unsigned vcpu, unsigned intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		return vcpu < g->nr_vcpus ? &g->cpu[vcpu].priv[intid] : NULL;
+	}
+	if (intid - VGIC_NR_PRIVATE < g->nr_spis) {
+		return &g->spi[intid - VGIC_NR_PRIVATE];
+	}
+	return NULL;
+}
+
+/** Pending state: the latch, or an asserted line for a level-sensitive interrupt. */
+bool vgic_irq_is_pending(const struct vgic_irq *irq)
+{
+	/* Level-sensitive: pending while the line is asserted, GICv3 IHI0069 H §4.1.2 */
+	return irq->pending || (!irq->edge && irq->level);
+}
+
+/* The GICD_CTLR group enables gate SPIs; SGIs and PPIs are gated by their enable bits only. */
+static bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		return true;
+	}
+	return (g->ctlr & (irq->group1 ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0)) != 0;
+}
+
+/** Enabled, pending and its group enabled: the CPU interface may take it. */
+bool vgic_irq_is_deliverable_locked(const struct vgic *g, const struct vgic_irq *irq,
+				    unsigned intid)
+{
+	return irq->enabled && vgic_irq_is_pending(irq) && vgic_group_is_enabled(g, irq, intid);
+}
+
+/** The vCPU whose LRs this interrupt goes to. */
+unsigned vgic_irq_owner(const struct vgic_irq *irq)
+{
+	/* An active or LR-held interrupt stays on its vCPU until deactivated, even if rerouted. */
+	return irq->active || irq->in_lr ? irq->vcpu : irq->target;
+}
+
+/** The vCPU to kick (as a mask) if irq is deliverable, else 0. */
+uint32_t vgic_irq_kick_mask_locked(const struct vgic *g, const struct vgic_irq *irq, unsigned intid)
+{
+	if (!vgic_irq_is_deliverable_locked(g, irq, intid)) {
+		return 0;
+	}
+	return (uint32_t)BIT(vgic_irq_owner(irq));
+}
+
+/** The vCPUs that have a deliverable SPI, as a mask. */
+uint32_t vgic_spi_kick_mask_locked(const struct vgic *g)
+{
+	uint32_t mask = 0;
+
+	for (unsigned i = 0; i < g->nr_spis; i++) {
+		mask |= vgic_irq_kick_mask_locked(g, &g->spi[i], VGIC_NR_PRIVATE + i);
+	}
+	return mask;
+}
+
+/** Kick every vCPU in mask; call with g->lock dropped. */
+void vgic_kick_mask(struct vgic *g, uint32_t mask)
+{
+	if (!g->ops || !g->ops->kick) {
+		return;
+	}
+	for (unsigned v = 0; v < g->nr_vcpus; v++) {
+		if (mask & BIT(v)) {
+			g->ops->kick(g->ops_ctx, v);
+		}
+	}
+}
+
+/** The vCPU a GICD_IROUTER<n> value routes to. */
+unsigned vgic_spi_route(const struct vgic *g, uint64_t irouter)
+{
+	uint64_t aff0 = irouter & GICD_IROUTER_AFF0;
+
+	/* IRM=1 (1 of N) may pick any participating PE: we always pick vCPU 0. */
+	if (irouter & GICD_IROUTER_IRM) {
+		return 0;
+	}
+	/* A path naming no implemented PE is CONSTRAINED UNPREDICTABLE: deliver to vCPU 0. */
+	if ((irouter & (GICD_IROUTER_AFF21 | GICD_IROUTER_AFF3)) || aff0 >= g->nr_vcpus) {
+		return 0;
+	}
+	return (unsigned)aff0;
+}
+
+/** Set up the model; see vgic3.h. */
+int vgic_init(struct vgic *g, unsigned nr_vcpus, unsigned nr_spis, const struct vgic_ops *ops,
+	      void *ctx)
+{
+	if (nr_vcpus == 0 || nr_vcpus > VGIC_MAX_VCPUS || nr_spis % 32 != 0 ||
+	    nr_spis > VGIC_MAX_SPIS) {
+		return -EINVAL;
+	}
+	memset(g, 0, sizeof(*g));
+	g->nr_vcpus = nr_vcpus;
+	g->nr_spis = nr_spis;
+	g->ops = ops;
+	g->ops_ctx = ctx;
+	for (unsigned v = 0; v < nr_vcpus; v++) {
+		g->cpu[v].mpidr = v; /* Aff0 = index, Aff1-3 = 0 */
+	}
+	vgic_reset(g);
+	return 0;
+}
+
+/* Reset one interrupt; the hw mapping and the input line belong to the device, not the GIC. */
+static void vgic_irq_reset(struct vgic_irq *irq, unsigned target, bool edge)
+{
+	bool hw = irq->hw, level = irq->level;
+	uint16_t hw_intid = irq->hw_intid;
+
+	memset(irq, 0, sizeof(*irq));
+	irq->hw = hw;
+	irq->hw_intid = hw_intid;
+	irq->level = level;
+	irq->target = (uint8_t)target;
+	irq->vcpu = (uint8_t)target;
+	irq->edge = edge;
+}
+
+/** Back to the reset state; see vgic3.h. */
+void vgic_reset(struct vgic *g)
+{
+	spin_lock(&g->lock);
+	/* Affinity routing on, single security state: GICD_CTLR, GICv3 IHI0069 H §12.9.4 */
+	g->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
+	for (unsigned v = 0; v < g->nr_vcpus; v++) {
+		/* GICR_WAKER resets asleep, GICv3 IHI0069 H §12.11.42 */
+		g->cpu[v].waker = GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
+			/* SGIs are always edge; PPIs reset level (GICR_ICFGR1 = 0). */
+			vgic_irq_reset(&g->cpu[v].priv[i], v, i < VGIC_NR_SGIS);
+		}
+	}
+	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
+		vgic_irq_reset(&g->spi[i], 0, false);
+	}
+	spin_unlock(&g->lock);
+}
+
+/** Edge event on an interrupt; see vgic3.h. */
+void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid)
+{
+	struct vgic_irq *irq;
+	uint32_t kick = 0;
+
+	spin_lock(&g->lock);
+	irq = vgic_irq_lookup(g, vcpu_id, intid);
+	if (irq) {
+		irq->pending = true;
+		kick = vgic_irq_kick_mask_locked(g, irq, intid);
+	}
+	spin_unlock(&g->lock);
+	vgic_kick_mask(g, kick);
+}
+
+/** Drive an input line; see vgic3.h. */
+void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level)
+{
+	struct vgic_irq *irq;
+	uint32_t kick = 0;
+	bool was;
+
+	spin_lock(&g->lock);
+	irq = vgic_irq_lookup(g, vcpu_id, intid);
+	if (irq) {
+		was = vgic_irq_is_deliverable_locked(g, irq, intid);
+		/* An edge-configured input latches on the rising edge, GICv3 IHI0069 H §4.1.2 */
+		if (irq->edge && level && !irq->level) {
+			irq->pending = true;
+		}
+		irq->level = level;
+		kick = was ? 0 : vgic_irq_kick_mask_locked(g, irq, intid);
+	}
+	spin_unlock(&g->lock);
+	vgic_kick_mask(g, kick);
+}
+
+/** Back a virtual interrupt by a physical one; see vgic3.h. */
+void vgic_map_hw(struct vgic *g, unsigned vcpu_id, unsigned vintid, unsigned pintid)
+{
+	struct vgic_irq *irq;
+
+	/* pINTID must be a PPI or SPI; SGIs are never hardware-backed, GICv3 IHI0069 H §12.4.6 */
+	if (pintid < VGIC_NR_SGIS || pintid > 1019 || vintid < VGIC_NR_SGIS) {
+		return;
+	}
+	spin_lock(&g->lock);
+	irq = vgic_irq_lookup(g, vcpu_id, vintid);
+	if (irq) {
+		irq->hw = true;
+		irq->hw_intid = (uint16_t)pintid;
+	}
+	spin_unlock(&g->lock);
+}
+
+/* vCPUs named by an ICC_SGI1R_EL1 value, as a mask, GICv3 IHI0069 H §12.2.22 */
+static uint32_t vgic_sgi1r_targets(const struct vgic *g, unsigned sender, uint64_t value)
+{
+	uint32_t all = (uint32_t)BIT(g->nr_vcpus) - 1;
+
+	if (value & ICC_SGI1R_IRM) {
+		return sender < g->nr_vcpus ? all & ~(uint32_t)BIT(sender) : all;
+	}
+	/* Every vCPU sits in cluster 0.0.0 and RS != 0 names Aff0 >= 16: nobody is there. */
+	if (value & (ICC_SGI1R_AFF1 | ICC_SGI1R_AFF2 | ICC_SGI1R_AFF3 | ICC_SGI1R_RS)) {
+		return 0;
+	}
+	return (uint32_t)(value & ICC_SGI1R_TARGET_LIST) & all;
+}
+
+/** Guest wrote ICC_SGI1R_EL1; see vgic3.h. */
+void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
+{
+	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+	uint32_t targets, kick = 0;
+
+	spin_lock(&g->lock);
+	targets = vgic_sgi1r_targets(g, sender, value);
+	for (unsigned v = 0; v < g->nr_vcpus; v++) {
+		if (targets & BIT(v)) {
+			struct vgic_irq *irq = &g->cpu[v].priv[intid];
+
+			irq->pending = true;
+			kick |= vgic_irq_kick_mask_locked(g, irq, intid);
+		}
+	}
+	spin_unlock(&g->lock);
+	vgic_kick_mask(g, kick);
+}

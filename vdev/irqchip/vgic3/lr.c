@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vGICv3 list registers: fold the LRs saved at exit back into the model (sync), pick and encode
+ * the interrupts for the next entry (flush), and the WFI wake-up test.
+ *
+ * Pending-state ownership: when an edge-triggered or hardware-backed interrupt is placed in an
+ * LR as pending, its pending latch moves into the LR (cleared here) and comes back on sync only
+ * if the LR is still pending. A level-sensitive interrupt keeps its line in the model; its
+ * software latch (GICD_ISPENDR) is consumed once the guest acknowledges it. Level interrupts
+ * carry ICH_LR.EOI so the guest's deactivation raises a maintenance interrupt, the vCPU exits,
+ * and the next flush resamples the line.
+ */
+#include "hyp/spinlock.h"
+#include "hyp/types.h"
+
+#include "vgic3_internal.h"
+
+/* The best nr_lrs candidates, kept ordered, and how many there were in all. */
+struct vgic_lr_pick {
+	struct vgic_irq *irq[VGIC_MAX_LRS];
+	uint16_t intid[VGIC_MAX_LRS];
+	unsigned count;
+	unsigned cap;
+	unsigned eligible;
+};
+
+/* Active interrupts first (the guest is handling them), then pending by priority, lower first. */
+static unsigned vgic_lr_rank(const struct vgic_irq *irq)
+{
+	return irq->active ? 0 : 1U + irq->priority;
+}
+
+/* Insert keeping rank order; equal ranks keep INTID order since candidates come in INTID order. */
+static void vgic_lr_pick_add(struct vgic_lr_pick *p, struct vgic_irq *irq, unsigned intid)
+{
+	unsigned rank = vgic_lr_rank(irq), i;
+
+	p->eligible++;
+	if (p->cap == 0 || (p->count == p->cap && rank >= vgic_lr_rank(p->irq[p->count - 1]))) {
+		return;
+	}
+	if (p->count < p->cap) {
+		p->count++;
+	}
+	for (i = p->count - 1; i > 0 && vgic_lr_rank(p->irq[i - 1]) > rank; i--) {
+		p->irq[i] = p->irq[i - 1];
+		p->intid[i] = p->intid[i - 1];
+	}
+	p->irq[i] = irq;
+	p->intid[i] = (uint16_t)intid;
+}
+
+/* Should irq be in an LR of vcpu v? An LR held by v itself is stale once v has exited. */
+static bool vgic_irq_is_eligible_locked(const struct vgic *g, const struct vgic_irq *irq,
+					unsigned intid, unsigned v)
+{
+	if (vgic_irq_owner(irq) != v) {
+		return false;
+	}
+	return irq->active || vgic_irq_is_deliverable_locked(g, irq, intid);
+}
+
+/*
+ * Between sync and flush none of v's interrupts is in an LR. Clearing leftovers keeps a missed
+ * sync (or a reset in between) from hiding an interrupt from every vCPU forever.
+ */
+static void vgic_lr_forget_locked(struct vgic *g, unsigned v)
+{
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
+		struct vgic_irq *irq = vgic_irq_lookup(g, v, i);
+
+		if (irq->in_lr && irq->vcpu == v) {
+			irq->in_lr = false;
+		}
+	}
+}
+
+/* Encode one ICH_LR<n>_EL2, GICv3 IHI0069 H §12.4.6, and hand the pending state to it. */
+static uint64_t vgic_lr_encode_locked(const struct vgic *g, struct vgic_irq *irq, unsigned intid,
+				      unsigned v)
+{
+	bool pending = vgic_irq_is_deliverable_locked(g, irq, intid);
+	uint64_t lr = intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT;
+
+	if (irq->group1) {
+		lr |= ICH_LR_GROUP;
+	}
+	if (irq->hw) {
+		lr |= ICH_LR_HW |
+		      (((uint64_t)irq->hw_intid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
+		/* HW=1: the pending state of an active interrupt lives in the physical GIC. */
+		pending = pending && !irq->active;
+	} else if (!irq->edge) {
+		lr |= ICH_LR_EOI; /* resample the line when the guest deactivates it */
+	}
+	if (irq->active) {
+		lr |= ICH_LR_STATE_ACTIVE;
+	}
+	if (pending) {
+		lr |= ICH_LR_STATE_PENDING;
+		if (irq->edge || irq->hw) {
+			irq->pending = false;
+		}
+	}
+	irq->in_lr = true;
+	irq->vcpu = (uint8_t)v;
+	return lr;
+}
+
+/** Fill the LRs for the next entry of vcpu_id; see vgic3.h. */
+void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
+{
+	struct vgic_lr_pick p = {.cap = MIN(s->nr_lrs, VGIC_MAX_LRS)};
+	unsigned i;
+
+	spin_lock(&g->lock);
+	if (vcpu_id < g->nr_vcpus) {
+		vgic_lr_forget_locked(g, vcpu_id);
+		for (i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
+			struct vgic_irq *irq = vgic_irq_lookup(g, vcpu_id, i);
+
+			if (vgic_irq_is_eligible_locked(g, irq, i, vcpu_id)) {
+				vgic_lr_pick_add(&p, irq, i);
+			}
+		}
+	}
+	for (i = 0; i < p.count; i++) {
+		s->lr[i] = vgic_lr_encode_locked(g, p.irq[i], p.intid[i], vcpu_id);
+	}
+	spin_unlock(&g->lock);
+	for (; i < p.cap; i++) {
+		s->lr[i] = 0;
+	}
+	s->used_lrs = (uint8_t)p.count;
+	/* Underflow maintenance interrupt to refill once the LRs drain, GICv3 IHI0069 H §12.4.3 */
+	s->hcr = (s->hcr | ICH_HCR_EN) & ~(uint32_t)ICH_HCR_UIE;
+	if (p.eligible > p.count) {
+		s->hcr |= ICH_HCR_UIE;
+	}
+}
+
+/* Fold one saved LR back: its state field is what the guest left, GICv3 IHI0069 H §12.4.6 */
+static void vgic_lr_fold_locked(struct vgic *g, unsigned v, uint64_t lr)
+{
+	uint64_t state = lr & ICH_LR_STATE_MASK;
+	struct vgic_irq *irq = vgic_irq_lookup(g, v, (unsigned)(lr & ICH_LR_VINTID_MASK));
+
+	/* Only LRs this model filled for v count; anything else is stale (e.g. reset since). */
+	if (!irq || !irq->in_lr || irq->vcpu != v) {
+		return;
+	}
+	irq->in_lr = false;
+	irq->active = (state & ICH_LR_STATE_ACTIVE) != 0;
+	if (state & ICH_LR_STATE_PENDING) {
+		if (irq->edge || irq->hw) {
+			irq->pending = true; /* not taken yet: the latch comes back */
+		}
+	} else if (!irq->edge && !irq->hw) {
+		irq->pending = false; /* acknowledged: software latch consumed */
+	}
+}
+
+/** Fold the LRs saved at exit back into the model; see vgic3.h. */
+void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
+{
+	unsigned n = MIN(s->used_lrs, MIN(s->nr_lrs, VGIC_MAX_LRS));
+
+	spin_lock(&g->lock);
+	for (unsigned i = 0; i < n; i++) {
+		vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
+	}
+	spin_unlock(&g->lock);
+	s->used_lrs = 0;
+	s->hcr &= ~(uint32_t)ICH_HCR_UIE;
+}
+
+/* Would the virtual CPU interface signal irq under this ICH_VMCR_EL2, GICv3 IHI0069 H §12.4.9? */
+static bool vgic_vmcr_allows(const struct vgic_irq *irq, uint32_t vmcr)
+{
+	unsigned vpmr = (vmcr >> ICH_VMCR_VPMR_SHIFT) & 0xFF;
+
+	if (irq->priority >= vpmr) {
+		return false;
+	}
+	return (vmcr & (irq->group1 ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0)) != 0;
+}
+
+/** WFI wake-up test, after vgic_sync_lrs(); see vgic3.h. */
+bool vgic_vcpu_has_pending(struct vgic *g, unsigned vcpu_id, uint32_t vmcr)
+{
+	bool found = false;
+
+	if (vcpu_id >= g->nr_vcpus) {
+		return false;
+	}
+	spin_lock(&g->lock);
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
+		const struct vgic_irq *irq = vgic_irq_lookup(g, vcpu_id, i);
+
+		if (vgic_irq_owner(irq) == vcpu_id && vgic_irq_is_deliverable_locked(g, irq, i) &&
+		    vgic_vmcr_allows(irq, vmcr)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&g->lock);
+	return found;
+}

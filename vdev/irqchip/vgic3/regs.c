@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vGICv3 register-table walker shared by the distributor and redistributor windows, and the
+ * bits-per-IRQ fields both of them expose (GICv3 IHI0069 H §12.9 and §12.11 describe them once
+ * per frame; the encodings are identical). Reserved offsets are RAZ/WI.
+ */
+#include "hyp/errno.h"
+#include "hyp/spinlock.h"
+#include "hyp/types.h"
+
+#include "vgic3_internal.h"
+
+#define VGIC_ICFGR_EDGE 2U /* Int_config[1]: 1 = edge-triggered, GICv3 IHI0069 H §12.9.9 */
+
+/* Device accesses are naturally aligned and 1, 2, 4 or 8 bytes wide. */
+static bool vgic_access_is_valid(uint64_t offset, unsigned width)
+{
+	return (width == 1 || width == 2 || width == 4 || width == 8) && IS_ALIGNED(offset, width);
+}
+
+/* Binary search: the tables are sorted and non-overlapping (checked by a unit test). */
+static const struct vgic_reg *vgic_regs_find(const struct vgic_reg *t, size_t n, uint64_t offset)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (offset < t[mid].offset) {
+			hi = mid;
+		} else if (offset >= (uint64_t)t[mid].offset + t[mid].len) {
+			lo = mid + 1;
+		} else {
+			return &t[mid];
+		}
+	}
+	return NULL;
+}
+
+/* Find the entry for the access and check its width; *r = NULL for a reserved offset. */
+static int vgic_regs_lookup(struct vgic_mmio *m, const struct vgic_reg *t, size_t n,
+			    uint64_t offset, const struct vgic_reg **r)
+{
+	*r = NULL;
+	if (!vgic_access_is_valid(offset, m->width)) {
+		return -EINVAL;
+	}
+	*r = vgic_regs_find(t, n, offset);
+	if (!*r) {
+		return 0;
+	}
+	/* widths is a mask of byte counts, so the width itself is its bit. */
+	if (!((*r)->widths & m->width) || offset + m->width > (uint64_t)(*r)->offset + (*r)->len) {
+		return -EINVAL;
+	}
+	m->off = offset - (*r)->offset;
+	return 0;
+}
+
+/* The interrupt a bits-per-IRQ field names, or NULL when it is RAZ/WI in this frame. */
+static struct vgic_irq *vgic_mmio_irq(const struct vgic_mmio *m, unsigned intid)
+{
+	/* With ARE=1 the distributor's private-INTID fields are RAZ/WI, GICv3 IHI0069 H §12.9 */
+	if (m->dist && intid < VGIC_NR_PRIVATE) {
+		return NULL;
+	}
+	if (!m->dist && intid >= VGIC_NR_PRIVATE) {
+		return NULL;
+	}
+	return vgic_irq_lookup(m->g, m->vcpu, intid);
+}
+
+static uint64_t vgic_fields_read_locked(const struct vgic_mmio *m, const struct vgic_reg *r)
+{
+	unsigned first = (unsigned)(m->off * 8 / r->bpi), nr = m->width * 8 / r->bpi;
+	uint64_t value = 0;
+
+	for (unsigned i = 0; i < nr; i++) {
+		const struct vgic_irq *irq = vgic_mmio_irq(m, first + i);
+
+		if (irq) {
+			value |= (uint64_t)r->field_read(irq) << (i * r->bpi);
+		}
+	}
+	return value;
+}
+
+/* Returns the vCPUs to kick: those whose interrupt became deliverable through this write. */
+static uint32_t vgic_fields_write_locked(const struct vgic_mmio *m, const struct vgic_reg *r,
+					 uint64_t value)
+{
+	unsigned first = (unsigned)(m->off * 8 / r->bpi), nr = m->width * 8 / r->bpi;
+	uint32_t mask = (uint32_t)BIT(r->bpi) - 1, kick = 0;
+
+	for (unsigned i = 0; i < nr; i++) {
+		unsigned intid = first + i;
+		struct vgic_irq *irq = vgic_mmio_irq(m, intid);
+		bool was;
+
+		if (!irq) {
+			continue;
+		}
+		was = vgic_irq_is_deliverable_locked(m->g, irq, intid);
+		r->field_write(irq, intid, (uint32_t)(value >> (i * r->bpi)) & mask);
+		if (!was) {
+			kick |= vgic_irq_kick_mask_locked(m->g, irq, intid);
+		}
+	}
+	return kick;
+}
+
+/** Read through a register table: 0 (reserved offsets read 0) or -EINVAL for a bad access. */
+int vgic_regs_read(struct vgic_mmio *m, const struct vgic_reg *t, size_t n, uint64_t offset,
+		   uint64_t *value)
+{
+	const struct vgic_reg *r;
+	int ret = vgic_regs_lookup(m, t, n, offset, &r);
+
+	*value = 0;
+	if (ret || !r) {
+		return ret;
+	}
+	spin_lock(&m->g->lock);
+	*value = r->bpi ? vgic_fields_read_locked(m, r) : r->read(m);
+	spin_unlock(&m->g->lock);
+	return 0;
+}
+
+/** Write through a register table, then kick the vCPUs it made pending (lock dropped). */
+int vgic_regs_write(struct vgic_mmio *m, const struct vgic_reg *t, size_t n, uint64_t offset,
+		    uint64_t value)
+{
+	const struct vgic_reg *r;
+	int ret = vgic_regs_lookup(m, t, n, offset, &r);
+	uint32_t kick;
+
+	if (ret || !r) {
+		return ret;
+	}
+	if (m->width < 8) {
+		value &= BIT(m->width * 8) - 1;
+	}
+	spin_lock(&m->g->lock);
+	kick = r->bpi ? vgic_fields_write_locked(m, r, value) : r->write(m, value);
+	spin_unlock(&m->g->lock);
+	vgic_kick_mask(m->g, kick);
+	return 0;
+}
+
+/** True when t is sorted by offset, its ranges do not overlap, and every entry has handlers. */
+bool vgic_regs_are_sorted(const struct vgic_reg *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool plain = t[i].read && t[i].write, fields = t[i].field_read && t[i].field_write;
+
+		if (t[i].len == 0 || !(t[i].bpi ? fields : plain)) {
+			return false;
+		}
+		if (i > 0 && t[i].offset < (uint64_t)t[i - 1].offset + t[i - 1].len) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/** Read-as-zero for plain registers. */
+uint64_t vgic_reg_raz(const struct vgic_mmio *m)
+{
+	(void)m;
+	return 0;
+}
+
+/** Write-ignored for plain registers. */
+uint32_t vgic_reg_wi(const struct vgic_mmio *m, uint64_t value)
+{
+	(void)m;
+	(void)value;
+	return 0;
+}
+
+/** The part of a 64-bit register a 32- or 64-bit access sees. */
+uint64_t vgic_reg64_slice(uint64_t reg, const struct vgic_mmio *m)
+{
+	uint64_t v = reg >> ((m->off & 7) * 8);
+
+	return m->width < 8 ? v & (BIT(m->width * 8) - 1) : v;
+}
+
+/** A 64-bit register after a 32- or 64-bit write to part of it. */
+uint64_t vgic_reg64_merge(uint64_t reg, const struct vgic_mmio *m, uint64_t value)
+{
+	unsigned shift = (unsigned)(m->off & 7) * 8;
+	uint64_t mask = m->width < 8 ? BIT(m->width * 8) - 1 : ~0ULL;
+
+	return (reg & ~(mask << shift)) | ((value & mask) << shift);
+}
+
+/* GICD_IGROUPR<n> / GICR_IGROUPR0, GICv3 IHI0069 H §12.9 / §12.11 */
+uint32_t vgic_field_group_read(const struct vgic_irq *irq)
+{
+	return irq->group1;
+}
+
+void vgic_field_group_write(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	irq->group1 = field != 0;
+}
+
+/* GICD_ISENABLER<n> / GICD_ICENABLER<n>: write 1 to set / clear, reads return the state. */
+uint32_t vgic_field_enable_read(const struct vgic_irq *irq)
+{
+	return irq->enabled;
+}
+
+void vgic_field_set_enable(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	if (field) {
+		irq->enabled = true;
+	}
+}
+
+void vgic_field_clear_enable(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	if (field) {
+		irq->enabled = false;
+	}
+}
+
+/*
+ * GICD_ISPENDR<n> / GICD_ICPENDR<n>: the latch only; a level line stays pending while high.
+ * An interrupt held in an LR shows the model's view (its edge latch is in the LR).
+ */
+uint32_t vgic_field_pending_read(const struct vgic_irq *irq)
+{
+	return vgic_irq_is_pending(irq);
+}
+
+void vgic_field_set_pending(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	if (field) {
+		irq->pending = true;
+	}
+}
+
+void vgic_field_clear_pending(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	if (field) {
+		irq->pending = false;
+	}
+}
+
+/* GICD_ISACTIVER<n> / GICD_ICACTIVER<n> */
+uint32_t vgic_field_active_read(const struct vgic_irq *irq)
+{
+	return irq->active;
+}
+
+void vgic_field_set_active(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	if (!field) {
+		return;
+	}
+	/* An interrupt made active by software is active on its current target. */
+	if (!irq->active && !irq->in_lr) {
+		irq->vcpu = irq->target;
+	}
+	irq->active = true;
+}
+
+void vgic_field_clear_active(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	if (field) {
+		irq->active = false;
+	}
+}
+
+/* GICD_IPRIORITYR<n>: one byte per INTID, byte-accessible, GICv3 IHI0069 H §12.9.20 */
+uint32_t vgic_field_priority_read(const struct vgic_irq *irq)
+{
+	return irq->priority;
+}
+
+void vgic_field_priority_write(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	(void)intid;
+	irq->priority = (uint8_t)field;
+}
+
+/* GICD_ICFGR<n>, GICv3 IHI0069 H §12.9.9: SGIs are edge-triggered and read-only. */
+uint32_t vgic_field_cfg_read(const struct vgic_irq *irq)
+{
+	return irq->edge ? VGIC_ICFGR_EDGE : 0;
+}
+
+void vgic_field_cfg_write(struct vgic_irq *irq, unsigned intid, uint32_t field)
+{
+	if (intid >= VGIC_NR_SGIS) {
+		irq->edge = (field & VGIC_ICFGR_EDGE) != 0;
+	}
+}
