@@ -20,11 +20,9 @@ static volatile bool exc_armed[GUEST_MAX_CPUS];
 static uint32_t exc_count_at_expect[GUEST_MAX_CPUS];
 static irq_handler_t irq_handlers[GUEST_IRQ_MAX];
 
-static const char *const vec_names[16] = {
-	"sync-sp0", "irq-sp0", "fiq-sp0", "serror-sp0", "sync", "irq", "fiq", "serror",
-	"sync-lower64", "irq-lower64", "fiq-lower64", "serror-lower64",
-	"sync-lower32", "irq-lower32", "fiq-lower32", "serror-lower32",
-};
+/* Slot = origin * 4 + type: SP_EL0, SP_ELx, lower EL AArch64, lower EL AArch32. */
+static const char *const vec_types[4] = {"sync", "irq", "fiq", "serror"};
+static const char *const vec_origins[4] = {"el1t", "el1h", "el0-64", "el0-32"};
 
 void exc_expect(void)
 {
@@ -72,7 +70,7 @@ static void exc_irq(void)
 {
 	uint32_t intid = gic_ack();
 
-	/* 1020..1023 are special INTIDs: nothing to handle, nothing to EOI (GICv3 IHI0069 H §2.2.1). */
+	/* INTIDs 1020-1023 are special: nothing to handle or EOI (GICv3 IHI0069 H §2.2.1). */
 	if (intid >= 1020U) {
 		return;
 	}
@@ -91,7 +89,8 @@ void exc_dispatch(struct exc_frame *f, uint64_t kind)
 	} else if (kind == VEC_CUR_SPX_IRQ) {
 		exc_irq();
 	} else {
-		test_fatal("unexpected_exception", "%s on cpu %u ESR %#lx ELR %#lx",
-			   vec_names[kind & 15U], cpu_id(), read_sysreg(esr_el1), f->elr);
+		test_fatal("unexpected_exception", "%s %s on cpu %u ESR %#lx ELR %#lx",
+			   vec_origins[(kind >> 2) & 3U], vec_types[kind & 3U], cpu_id(),
+			   read_sysreg(esr_el1), f->elr);
 	}
 }

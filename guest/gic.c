@@ -48,6 +48,20 @@ void gic_dist_init(void)
 	gic_dist_wait_rwp();
 }
 
+/*
+ * IPRIORITYR is byte-accessible (§12.9, §12.11), but the runtime uses word read-modify-write so
+ * that only tests/guest/mmio.c depends on a model's byte-access support.
+ */
+static void gic_prio_set(uintptr_t ipriorityr, uint32_t intid, uint8_t prio)
+{
+	uintptr_t word = ipriorityr + (intid & ~3U);
+	unsigned shift = (intid & 3U) * 8U;
+	uint32_t v = mmio_read32(word);
+
+	v = (v & ~(0xffU << shift)) | ((uint32_t)prio << shift);
+	mmio_write32(word, v);
+}
+
 static bool gic_redist_wake(uintptr_t rd)
 {
 	uint32_t waker = mmio_read32(rd + GICR_WAKER);
@@ -85,8 +99,8 @@ bool gic_cpu_init(void)
 	sgi = rd + GICR_SGI_OFFSET;
 	mmio_write32(sgi + GICR_ICENABLER0, ~0U);
 	mmio_write32(sgi + GICR_IGROUPR0, ~0U);
-	for (unsigned n = 0; n < 32; n++) {
-		mmio_write8(sgi + GICR_IPRIORITYR + n, GIC_PRIO_DEFAULT);
+	for (uint32_t n = 0; n < 32; n += 4) {
+		mmio_write32(sgi + GICR_IPRIORITYR + n, GIC_PRIO_DEFAULT * 0x01010101U);
 	}
 	gic_cpuif_init();
 	return true;
@@ -98,7 +112,7 @@ static void gic_spi_setup(uint32_t intid, uint8_t prio)
 	uint64_t aff0 = read_sysreg(mpidr_el1) & MPIDR_AFF0_MASK;
 
 	mmio_write32(GICD_BASE + reg, mmio_read32(GICD_BASE + reg) | (1U << (intid % 32)));
-	mmio_write8(GICD_BASE + GICD_IPRIORITYR + intid, prio);
+	gic_prio_set(GICD_BASE + GICD_IPRIORITYR, intid, prio);
 	/* GICD_IROUTER<n>.Interrupt_Routing_Mode = 0: deliver to Aff3.Aff2.Aff1.Aff0 (§12.9). */
 	mmio_write64(GICD_BASE + GICD_IROUTER + intid * 8ULL, aff0);
 }
@@ -114,7 +128,7 @@ void gic_irq_enable(uint32_t intid, uint8_t prio)
 	}
 	uintptr_t sgi = gic_redist_base(cpu_id()) + GICR_SGI_OFFSET;
 
-	mmio_write8(sgi + GICR_IPRIORITYR + intid, prio);
+	gic_prio_set(sgi + GICR_IPRIORITYR, intid, prio);
 	mmio_write32(sgi + GICR_ISENABLER0, bit);
 }
 

@@ -6,7 +6,7 @@
 
 struct smccc_res smccc_hvc(uint32_t fid, uint64_t x1, uint64_t x2, uint64_t x3)
 {
-	/* SMCCC DEN0028 E, AArch64 register use: SMCCC 1.0 callees may clobber x4..x17, so list them. */
+	/* SMCCC DEN0028 E, AArch64 register use: 1.0 callees may clobber x4..x17. */
 	register uint64_t r0 __asm__("x0") = fid;
 	register uint64_t r1 __asm__("x1") = x1;
 	register uint64_t r2 __asm__("x2") = x2;
@@ -45,7 +45,7 @@ int64_t psci_cpu_off(void)
 void psci_system_off(void)
 {
 	smccc_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
-	/* PSCI DEN0022 E §5, SYSTEM_OFF: the call does not return; park if the caller misbehaves. */
+	/* PSCI DEN0022 E §5, SYSTEM_OFF does not return; park if the VM is still running. */
 	for (;;) {
 		wfi();
 	}

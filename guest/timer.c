@@ -4,8 +4,10 @@
 
 #include "guest/sysreg.h"
 
-/* CNTKCTL_EL1.EVNTEN and EVNTI (ARM DDI0487 K.a, CNTKCTL_EL1): an event every 2^(EVNTI+1)
- * ticks, about 130 us at 62.5 MHz, bounds every WFE sleep even if a SEV is lost. */
+/*
+ * CNTKCTL_EL1.EVNTEN and EVNTI (ARM DDI0487 K.a, CNTKCTL_EL1): an event every 2^(EVNTI+1)
+ * ticks, about 130 us at 62.5 MHz, bounds every WFE sleep even if a SEV is lost.
+ */
 #define CNTKCTL_EVNTEN (1ULL << 2)
 #define CNTKCTL_EVNTI_SHIFT 4
 #define EVENT_STREAM_BIT 12ULL
@@ -17,8 +19,10 @@ uint64_t timer_freq(void)
 
 uint64_t timer_now(void)
 {
-	/* Without the ISB the counter may be read early (ARM DDI0487 K.a, "Reading the
-	 * counter": CNTVCT_EL0 reads are not ordered by themselves). */
+	/*
+	 * Without the ISB the counter may be read early (ARM DDI0487 K.a, "Reading the counter":
+	 * CNTVCT_EL0 reads are not ordered by themselves).
+	 */
 	isb();
 	return read_sysreg(cntvct_el0);
 }

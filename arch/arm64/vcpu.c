@@ -8,6 +8,7 @@
 #include "hyp/arch/el1_switch.h"
 #include "hyp/arch/gic.h"
 #include "hyp/arch/sysreg.h"
+#include "hyp/arch/trap.h"
 #include "hyp/arch_api.h"
 #include "hyp/sched.h"
 #include "hyp/string.h"
@@ -114,13 +115,19 @@ void arch_vcpu_quiesce(struct vcpu *v)
 
 void arm64_guest_enter(struct vcpu *v) __attribute__((noreturn));
 
-void arch_vcpu_enter(struct vcpu *v)
+/* Last step before every ERET into v: its interrupts into the list registers. */
+struct vcpu *arm64_vcpu_prepare_entry(struct vcpu *v)
 {
 	vgic_flush_lrs(&v->vm->vgic, v->id, &v->arch.gic);
 	arm64_vgic_restore(&v->arch.gic);
 	write_sysreg(hcr_el2, v->arch.hcr_el2);
 	isb();
-	arm64_guest_enter(v);
+	return v;
+}
+
+void arch_vcpu_enter(struct vcpu *v)
+{
+	arm64_guest_enter(arm64_vcpu_prepare_entry(v));
 }
 
 bool arch_vcpu_has_pending_irq(struct vcpu *v)

@@ -65,7 +65,8 @@ static const char *node_path(const void *fdt, int node, char *buf, size_t size)
 	return buf[0] ? buf : "/";
 }
 
-#define PATH(d, node) node_path((d)->fdt, (node), (char[96]){0}, 96)
+/* A scratch buffer per use: the path lives until the end of the enclosing block. */
+#define NODE_PATH(d, node) node_path((d)->fdt, (node), (char[96]){0}, 96)
 
 /* A string property that is NUL-terminated inside its length, or NULL. */
 static const char *prop_string(const void *fdt, int node, const char *name)
@@ -92,7 +93,7 @@ static int copy_string(struct discover *d, int node, const char *name, char *dst
 		return 0; /* absent: dst stays "" */
 	}
 	if (strlen(s) >= size) {
-		return fail(d, -EINVAL, "%s: %s longer than %zu bytes", PATH(d, node), name,
+		return fail(d, -EINVAL, "%s: %s longer than %zu bytes", NODE_PATH(d, node), name,
 			    size - 1);
 	}
 	memcpy(dst, s, strlen(s) + 1);
@@ -136,13 +137,13 @@ static int memory_node_add(struct discover *d, int node)
 			continue;
 		}
 		if (info->mem_count == PLAT_MAX_MEM) {
-			return fail(d, -EINVAL, "%s: more than %d memory ranges", PATH(d, node),
-				    PLAT_MAX_MEM);
+			return fail(d, -EINVAL, "%s: more than %d memory ranges",
+				    NODE_PATH(d, node), PLAT_MAX_MEM);
 		}
 		info->mem[info->mem_count++] = (struct mem_range){base, size};
 	}
 	if (rc != -ENOENT || idx == 0) {
-		return fail(d, -EINVAL, "%s: missing or malformed reg", PATH(d, node));
+		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, node));
 	}
 	return 0;
 }
@@ -194,7 +195,7 @@ static int cpus_discover(struct discover *d)
 			return fail(d, -EINVAL, "/cpus: more than %d cpus", PLAT_MAX_CPUS);
 		}
 		if (fdt_reg_cells(d->fdt, node, 0, ac, 0, &mpidr, &size) != 0) {
-			return fail(d, -EINVAL, "%s: missing or malformed reg", PATH(d, node));
+			return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, node));
 		}
 		info->cpu_mpidr[info->cpu_count++] = mpidr;
 	}
@@ -213,7 +214,7 @@ static int gic_discover(struct discover *d)
 	if (fdt_reg(d->fdt, node, 0, &info->gicd_base, &info->gicd_size) != 0 ||
 	    fdt_reg(d->fdt, node, 1, &info->gicr_base, &info->gicr_size) != 0) {
 		return fail(d, -EINVAL, "%s: reg needs distributor and redistributor ranges",
-			    PATH(d, node));
+			    NODE_PATH(d, node));
 	}
 	return 0;
 }
@@ -267,11 +268,11 @@ static int uart_discover(struct discover *d)
 		return fail(d, -ENOENT, "no arm,pl011 UART");
 	}
 	if (fdt_reg(d->fdt, node, 0, &info->uart_base, &info->uart_size) != 0) {
-		return fail(d, -EINVAL, "%s: missing or malformed reg", PATH(d, node));
+		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, node));
 	}
 	if (irq_decode(d->fdt, node, 0, &info->uart_intid) != 0 ||
 	    info->uart_intid < GIC_SPI_BASE) {
-		return fail(d, -EINVAL, "%s: interrupts must be one SPI", PATH(d, node));
+		return fail(d, -EINVAL, "%s: interrupts must be one SPI", NODE_PATH(d, node));
 	}
 	return 0;
 }
@@ -287,7 +288,8 @@ static int timer_discover(struct discover *d)
 	}
 	for (unsigned i = 0; i < ARRAY_SIZE(d->info->timer_intid); i++) {
 		if (irq_decode(d->fdt, node, i, &intid[i]) != 0 || intid[i] >= GIC_SPI_BASE) {
-			return fail(d, -EINVAL, "%s: interrupts must be 4 PPIs", PATH(d, node));
+			return fail(d, -EINVAL, "%s: interrupts must be 4 PPIs",
+				    NODE_PATH(d, node));
 		}
 	}
 	return 0;
@@ -308,14 +310,14 @@ static int psci_discover(struct discover *d)
 	}
 	method = prop_string(d->fdt, node, "method");
 	if (!method) {
-		return fail(d, -EINVAL, "%s: missing method", PATH(d, node));
+		return fail(d, -EINVAL, "%s: missing method", NODE_PATH(d, node));
 	}
 	if (strcmp(method, "smc") == 0) {
 		d->info->psci = PSCI_CONDUIT_SMC;
 	} else if (strcmp(method, "hvc") == 0) {
 		d->info->psci = PSCI_CONDUIT_HVC;
 	} else {
-		return fail(d, -EINVAL, "%s: unknown method \"%s\"", PATH(d, node), method);
+		return fail(d, -EINVAL, "%s: unknown method \"%s\"", NODE_PATH(d, node), method);
 	}
 	return 0;
 }
@@ -325,11 +327,11 @@ static int module_read(struct discover *d, int node, const uint32_t cells[2],
 		       struct boot_module *mod, const char *kind)
 {
 	if (mod->size != 0) {
-		return fail(d, -EINVAL, "%s: second %s module", PATH(d, node), kind);
+		return fail(d, -EINVAL, "%s: second %s module", NODE_PATH(d, node), kind);
 	}
 	if (fdt_reg_cells(d->fdt, node, 0, cells[0], cells[1], &mod->base, &mod->size) != 0 ||
 	    mod->size == 0) {
-		return fail(d, -EINVAL, "%s: missing or malformed reg", PATH(d, node));
+		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, node));
 	}
 	return copy_string(d, node, "bootargs", mod->bootargs, sizeof(mod->bootargs));
 }
@@ -397,7 +399,7 @@ int platform_discover(const void *fdt, struct platform_info *info, char *err, si
 		err[0] = '\0';
 	}
 	if (fdt_check(fdt, DTB_MAX_SIZE) != 0) {
-		return fail(&d, -EINVAL, "DTB: bad header or structure (Devicetree v0.4 §5)");
+		return fail(&d, -EINVAL, "DTB: bad header or structure");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(steps) && rc == 0; i++) {
 		rc = steps[i](&d);

@@ -34,7 +34,10 @@ static uint64_t do_load(uintptr_t addr)
 	uint64_t pc;
 	uint32_t v;
 
-	__asm__ volatile("adr %0, 1f\n1:\tldr %w1, [%2]" : "=&r"(pc), "=&r"(v) : "r"(addr) : "memory");
+	__asm__ volatile("adr %0, 1f\n1:\tldr %w1, [%2]"
+			 : "=&r"(pc), "=&r"(v)
+			 : "r"(addr)
+			 : "memory");
 	(void)v;
 	return pc;
 }

@@ -9,8 +9,8 @@ GUEST_CC := $(CROSS)gcc
 GUEST_LD := $(CROSS)ld
 GUEST_OBJCOPY := $(CROSS)objcopy
 GUEST_OUT := $(BUILD)/guests
-GUEST_CFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -nostdlib -nostdinc \
-	-isystem $(shell $(GUEST_CC) -print-file-name=include) -fno-builtin -fno-common \
+GUEST_CFLAGS := -std=c11 $(WARN) -Wconversion -Wsign-conversion -O2 -g -ffreestanding -nostdlib \
+	-nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) -fno-builtin -fno-common \
 	-mgeneral-regs-only -mno-outline-atomics -mstrict-align -fno-stack-protector -fno-pic \
 	-fno-pie -mcmodel=small -MMD -MP -Iinclude -Iguest/include
 GUEST_ASFLAGS := $(GUEST_CFLAGS) -D__ASSEMBLY__
@@ -26,22 +26,26 @@ guests: $(GUEST_BINS)
 
 $(GUEST_OUT)/rt/%.c.o: guest/%.c
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_OUT)/rt/%.S.o: guest/%.S
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_ASFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(GUEST_CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 $(GUEST_OUT)/t/%.o: tests/guest/%.c
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/t/%.o $(GUEST_RT_OBJS) $(GUEST_LDS)
-	$(GUEST_LD) -nostdlib -static --no-warn-rwx-segments -T $(GUEST_LDS) -Map $(GUEST_OUT)/$*.map \
-		$(GUEST_OUT)/t/$*.o $(GUEST_RT_OBJS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(GUEST_LD) -nostdlib -static --no-warn-rwx-segments -T $(GUEST_LDS) \
+		-Map $(GUEST_OUT)/$*.map $(GUEST_OUT)/t/$*.o $(GUEST_RT_OBJS) -o $@
 
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
-	$(GUEST_OBJCOPY) -O binary $< $@
+	$(Q)$(GUEST_OBJCOPY) -O binary $< $@
 
 test-guest: guests $(IMAGE)
 	python3 tests/guest/run.py --image $(IMAGE) --guest-dir $(GUEST_OUT) \
@@ -50,7 +54,8 @@ test-guest: guests $(IMAGE)
 test-guest-bare: guests
 	python3 tests/guest/run.py --bare --guest-dir $(GUEST_OUT) --timeout $(GUEST_TIMEOUT)
 
-.PRECIOUS: $(GUEST_OUT)/%.elf $(GUEST_OUT)/t/%.o $(GUEST_OUT)/rt/%.o
+# Keep objects and ELFs (symbols to debug a failed guest) that make would treat as intermediate.
+.SECONDARY: $(GUEST_RT_OBJS) $(GUEST_NAMES:%=$(GUEST_OUT)/t/%.o) $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 -include $(GUEST_RT_OBJS:.o=.d) $(GUEST_NAMES:%=$(GUEST_OUT)/t/%.d)
 
 .PHONY: guests test-guest test-guest-bare

@@ -7,6 +7,7 @@
  * expect: dtb_magic pl011_periph_id pl011_cell_id pl011_fr pl011_dr pl011_imsc_rw
  * expect: gicd_typer gicd_pidr2 gicd_isenabler_set gicd_icenabler_clear gicd_ipriority_byte
  * expect: gicd_ipriority_word gicr0_typer gicr1_typer gicr1_last gicr_pidr2 gicr_waker_wake
+ * expect: gicr_ipriority_byte gicr_ipriority_word
  * console: mmio: dr-direct-ok
  */
 #include <stdint.h>
@@ -22,7 +23,7 @@ const char guest_name[] = "mmio";
 #define FDT_MAGIC 0xd00dfeedU
 #define RAM_BASE 0x40000000ULL
 #define TEST_SPI 40U    /* no device behind it on QEMU virt or in the contract */
-#define TEST_SPI_NEXT 41U
+#define TEST_PPI 20U    /* a reserved PPI on QEMU virt: nothing drives it */
 #define PRIO_A 0xa0U    /* both need only the top 3 priority bits (§4.8: at least 4 exist) */
 #define PRIO_B 0x60U
 #define POLL_SPINS 100000U
@@ -120,18 +121,20 @@ static void test_gicd_enable(void)
 		    mmio_read32(clear));
 }
 
-/* GICD_IPRIORITYR is byte-accessible (§12.9): a byte write must not touch its neighbours. */
-static void test_gicd_priority(void)
+/*
+ * GICD_IPRIORITYR and GICR_IPRIORITYR are byte-accessible (§12.9, §12.11): a byte write sets
+ * one INTID's priority, leaves its neighbours alone, and shows in the 32-bit view.
+ */
+static void test_priority_bytes(uintptr_t prio, uint32_t intid, const char *byte_name,
+				const char *word_name)
 {
-	uintptr_t prio = GICD_BASE + GICD_IPRIORITYR;
 	uint32_t word;
 
-	mmio_write8(prio + TEST_SPI_NEXT, PRIO_B);
-	mmio_write8(prio + TEST_SPI, PRIO_A);
-	check_eq(mmio_read8(prio + TEST_SPI), PRIO_A, "gicd_ipriority_byte");
-	word = mmio_read32(prio + (TEST_SPI & ~3U));
-	check_eq((word >> ((TEST_SPI & 3U) * 8)) & 0xffffU, (PRIO_B << 8) | PRIO_A,
-		 "gicd_ipriority_word");
+	mmio_write8(prio + intid + 1, PRIO_B);
+	mmio_write8(prio + intid, PRIO_A);
+	check_eq(mmio_read8(prio + intid), PRIO_A, byte_name);
+	word = mmio_read32(prio + (intid & ~3U));
+	check_eq((word >> ((intid & 3U) * 8)) & 0xffffU, (PRIO_B << 8) | PRIO_A, word_name);
 }
 
 static void test_gicr_typer(void)
@@ -173,7 +176,10 @@ void guest_main(void)
 	test_pl011_regs();
 	test_gicd_id();
 	test_gicd_enable();
-	test_gicd_priority();
+	test_priority_bytes(GICD_BASE + GICD_IPRIORITYR, TEST_SPI, "gicd_ipriority_byte",
+			    "gicd_ipriority_word");
+	test_priority_bytes(GICR_BASE + GICR_SGI_OFFSET + GICR_IPRIORITYR, TEST_PPI,
+			    "gicr_ipriority_byte", "gicr_ipriority_word");
 	test_gicr_typer();
 	test_gicr_waker();
 }

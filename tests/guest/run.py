@@ -39,6 +39,7 @@ MAX_BOOTS = 3  # the reset guest boots twice; more means a reset loop
 MAX_LINES = 100_000  # a guest printing this much is running away
 GUEST_LOADER_ADDR = "0x49000000"
 HYP_PREFIX = "tessera:"
+HYP_PANIC_RE = re.compile(r"^tessera:.*\bPANIC\b")
 
 DIRECTIVE_RE = re.compile(r"^\s*\*\s*(expect|console|bare|bare-xfail):\s*(.*?)\s*$")
 
@@ -133,21 +134,23 @@ def stop(proc):
             continue
 
 
-def read_console(proc, lines, banner, boots):
-    """Reader thread: collect console lines and count boots of the guest."""
+def read_console(proc, lines, banner, events):
+    """Reader thread: collect console lines, count guest boots, spot a hypervisor panic."""
     for raw in proc.stdout:
         line = raw.decode("utf-8", "replace").rstrip("\r\n").replace("\r", "")
         lines.append(line)
         if banner in line:
-            boots[0] += 1
+            events["boots"] += 1
+        if HYP_PANIC_RE.search(line) and not events["panic"]:
+            events["panic"] = line
 
 
 def run_qemu(cmd, name, timeout):
     """Run one guest; never waits longer than timeout seconds (plus the kill grace time)."""
-    lines, boots = [], [0]
+    lines, events = [], {"boots": 0, "panic": ""}
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
-    reader = threading.Thread(target=read_console, args=(proc, lines, f"# guest {name}:", boots),
+    reader = threading.Thread(target=read_console, args=(proc, lines, f"# guest {name}:", events),
                               daemon=True)
     reader.start()
     deadline = time.monotonic() + timeout
@@ -155,7 +158,9 @@ def run_qemu(cmd, name, timeout):
     while proc.poll() is None:
         if time.monotonic() > deadline:
             stopped = f"timeout after {timeout:g} s"
-        elif boots[0] > MAX_BOOTS:
+        elif events["panic"]:
+            stopped = f"hypervisor panic: {events['panic']}"
+        elif events["boots"] > MAX_BOOTS:
             stopped = f"guest booted more than {MAX_BOOTS} times"
         elif len(lines) > MAX_LINES:
             stopped = f"more than {MAX_LINES} console lines"
@@ -169,7 +174,8 @@ def run_qemu(cmd, name, timeout):
 
 def guest_reports(name, lines):
     """check name -> (ok, detail) from the guest's lines; a failure in any boot wins."""
-    report_re = re.compile(r"(?:^|[\s:])(not )?ok " + re.escape(name) + r"\.([\w.-]+)(?::\s*(.*))?$")
+    report_re = re.compile(
+        r"(?:^|[\s:])(not )?ok " + re.escape(name) + r"\.([\w.-]+)(?::\s*(.*))?$")
     reports = {}
     for line in lines:
         m = report_re.search(line)

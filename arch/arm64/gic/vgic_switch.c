@@ -62,6 +62,8 @@ void arm64_vgic_save(struct gic_lr_state *s)
 	s->vmcr = (uint32_t)read_sysreg(S3_4_C12_C11_7); /* ICH_VMCR_EL2 */
 	s->ap1r[0] = (uint32_t)read_sysreg(S3_4_C12_C9_0); /* ICH_AP1R0_EL2 */
 	s->ap0r[0] = (uint32_t)read_sysreg(S3_4_C12_C8_0); /* ICH_AP0R0_EL2 */
+	/* A level maintenance interrupt (UIE, EOI) would re-fire at EL2 until the next entry. */
+	write_sysreg(S3_4_C12_C11_0, 0);
 }
 
 void arm64_vgic_restore(const struct gic_lr_state *s)

@@ -84,7 +84,7 @@ struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason)
 		handle_serror(v);
 		break;
 	}
-	return sched_next(v);
+	return arm64_vcpu_prepare_entry(sched_next(v));
 }
 
 void arm64_hyp_fault(uint64_t kind, uint64_t sp);

@@ -46,7 +46,7 @@ void exc_expect(void);
 bool exc_expect_done(struct exc_record *out);
 /** Install fn for intid (shared by all vCPUs). */
 void irq_register(uint32_t intid, irq_handler_t fn);
-/** Called by vectors.S; kind is the vector index 0..15 (ARM DDI0487 K.a, VBAR_EL1 vector offsets). */
+/** Called by vectors.S; kind is the vector slot 0..15 (ARM DDI0487 K.a, VBAR_EL1 offsets). */
 void exc_dispatch(struct exc_frame *f, uint64_t kind);
 
 #endif

@@ -14,6 +14,9 @@ void arm64_trap_iabt(struct vcpu *v);
 void arm64_trap_hvc(struct vcpu *v);
 void arm64_trap_smc(struct vcpu *v);
 
+/** Flush v's interrupts to the list registers and set its traps: the last step before ERET. */
+struct vcpu *arm64_vcpu_prepare_entry(struct vcpu *v);
+
 /** Reflect an UNDEFINED instruction exception to the guest's EL1 (EC 0x00). */
 void arm64_inject_undef(struct vcpu *v);
 /** Reflect a synchronous external abort on a data access at far (EC 0x24/0x25, DFSC 0x10). */
