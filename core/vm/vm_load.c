@@ -23,12 +23,12 @@ struct guest_layout {
 	uint64_t dtb;
 };
 
-static uint64_t le64(const uint8_t *p)
+static uint64_t le_bytes(const uint8_t *p, unsigned n)
 {
 	uint64_t v = 0;
 
-	for (int i = 7; i >= 0; i--) {
-		v = (v << 8) | p[i];
+	while (n--) {
+		v = (v << 8) | p[n];
 	}
 	return v;
 }
@@ -43,10 +43,10 @@ static void place_kernel(const struct vm *vm, struct guest_layout *l)
 	const uint8_t *img = (const uint8_t *)(uintptr_t)vm->cfg.kernel.hpa;
 	uint64_t size = vm->cfg.kernel.size;
 
-	if (size >= IMAGE_HDR_SIZE && le64(img + 56) == IMAGE_MAGIC) {
-		uint64_t image_size = le64(img + 16);
+	if (size >= IMAGE_HDR_SIZE && le_bytes(img + 56, 4) == IMAGE_MAGIC) {
+		uint64_t image_size = le_bytes(img + 16, 8);
 
-		l->kernel = GUEST_RAM_BASE + le64(img + 8);
+		l->kernel = GUEST_RAM_BASE + le_bytes(img + 8, 8);
 		l->kernel_end = l->kernel + MAX(image_size, size);
 	} else {
 		l->kernel = GUEST_RAM_BASE + GUEST_RAW_LOAD_OFFSET;
@@ -113,6 +113,9 @@ int vm_load_images(struct vm *vm)
 		return ret;
 	}
 	arch_icache_invalidate_all();
+	log_info("vm%u: kernel at %#llx, initrd at %#llx (%llu bytes), DTB at %#llx\n", vm->id,
+		 (unsigned long long)l.kernel, (unsigned long long)l.initrd,
+		 (unsigned long long)vm->cfg.initrd.size, (unsigned long long)l.dtb);
 	arch_vcpu_reset(&vm->vcpu[0], l.kernel, l.dtb);
 	vm->vcpu[0].state = VCPU_RUNNABLE;
 	return 0;
