@@ -73,7 +73,8 @@ $(HOSTB)/%.o: %.c
 	$(Q)$(HCC) $(HCFLAGS) -c $< -o $@
 
 $(UNIT): $(HOST_OBJS)
-	$(HCC) $(HCFLAGS) $^ -o $@
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HCC) $(HCFLAGS) $^ -o $@
 
 unit: $(UNIT)
 	$(UNIT)

@@ -6,7 +6,7 @@
 #include "hyp/errno.h"
 #include "hyp/log.h"
 #include "hyp/string.h"
-#include "hyp/vm.h"
+#include "hyp/vm_config.h"
 
 #define MEM_MIN (16ULL << 20)
 
@@ -54,8 +54,8 @@ static int set_key(struct vm_config *cfg, const char *key, size_t klen, const ch
 	uint64_t n;
 
 	if (klen == 8 && !strncmp(key, "vm.vcpus", 8)) {
-		if (!parse_u64(val, vlen, &n, false) || n == 0 || n > VM_MAX_VCPUS) {
-			fmt_snprintf(err, err_size, "vm.vcpus: expected 1 to %u", VM_MAX_VCPUS);
+		if (!parse_u64(val, vlen, &n, false) || n == 0 || n > VM_CONFIG_MAX_VCPUS) {
+			fmt_snprintf(err, err_size, "vm.vcpus: expected 1 to %u", VM_CONFIG_MAX_VCPUS);
 			return -EINVAL;
 		}
 		cfg->nr_vcpus = (unsigned)n;

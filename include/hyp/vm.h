@@ -11,11 +11,11 @@
 #include "hyp/types.h"
 #include "hyp/vcpu.h"
 #include "hyp/vdev.h"
+#include "hyp/vm_config.h"
 #include "vdev/irqchip/vgic3/vgic3.h"
 #include "vdev/uart/pl011.h"
 
-#define VM_MAX_VCPUS 8
-#define VM_BOOTARGS_MAX 512
+#define VM_MAX_VCPUS VM_CONFIG_MAX_VCPUS
 
 /* Guest-physical memory map (docs/architecture.md "Memory map"). */
 #define GUEST_GICD_BASE 0x08000000ULL
@@ -25,21 +25,6 @@
 #define GUEST_RAM_BASE 0x40000000ULL
 #define GUEST_RAW_LOAD_OFFSET 0x80000ULL /* where a kernel without an Image header goes */
 #define GUEST_NR_SPIS 64
-
-/** A boot image held in host memory, copied into the guest at every (re)boot. */
-struct vm_image {
-	uint64_t hpa;
-	uint64_t size;
-};
-
-/** Declarative description of a VM, validated completely before it is built. */
-struct vm_config {
-	unsigned nr_vcpus;
-	uint64_t mem_size;
-	struct vm_image kernel;
-	struct vm_image initrd;
-	char bootargs[VM_BOOTARGS_MAX];
-};
 
 enum vm_state { VM_RUNNING, VM_RESETTING, VM_STOPPED };
 
@@ -57,16 +42,6 @@ struct vm {
 	unsigned nr_vcpus;
 	struct vcpu vcpu[VM_MAX_VCPUS];
 };
-
-/**
- * Parse Tessera's command line keys for the VM ("vm.vcpus=N vm.mem=SIZE[K|M|G]") into cfg.
- * Unknown vm.* keys and bad values are errors naming the key; other words are ignored.
- */
-int __must_check vm_config_parse(const char *cmdline, struct vm_config *cfg, char *err,
-				 size_t err_size);
-/** Check cfg against the machine (physical CPUs, free memory): 0 or -EINVAL with err. */
-int __must_check vm_config_check(const struct vm_config *cfg, unsigned nr_pcpus,
-				 uint64_t free_bytes, char *err, size_t err_size);
 
 /** Build VM id from cfg: memory, stage 2, devices, vCPUs; load the images; vCPU 0 runnable. */
 int __must_check vm_create(struct vm *vm, unsigned id, const struct vm_config *cfg);
