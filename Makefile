@@ -80,7 +80,7 @@ unit: $(UNIT)
 	$(UNIT)
 
 -include $(TGT_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
--include tests/guest/guest.mk tests/linux/linux.mk
+-include tests/guest/guest.mk tests/linux/linux.mk bench/bench.mk
 
 .PHONY: all unit clean
 clean:

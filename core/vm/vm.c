@@ -134,6 +134,24 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 	       ipa - GUEST_RAM_BASE <= vm->cfg.mem_size - size;
 }
 
+/* One line per vCPU, "exits vm0 vcpu1 hvc=.. smc=.. ...", for benchmarks and debugging. */
+static void vm_log_exits(const struct vm *vm)
+{
+	static const char *const names[TESSERA_EXIT_CLASS_COUNT] = {
+		"hvc", "smc", "mmio", "sysreg", "wfx", "irq", "abort", "undef", "other"};
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		char line[256];
+		int len = fmt_snprintf(line, sizeof(line), "exits vm%u vcpu%u", vm->id, i);
+
+		for (unsigned c = 0; c < TESSERA_EXIT_CLASS_COUNT && len > 0; c++) {
+			len += fmt_snprintf(line + len, sizeof(line) - (size_t)len, " %s=%llu",
+					    names[c], (unsigned long long)vm->vcpu[i].exits[c]);
+		}
+		log_info("%s\n", line);
+	}
+}
+
 /* Take every vCPU but the caller off its physical CPU and wait until none runs. */
 static void stop_others(struct vm *vm, struct vcpu *caller)
 {
@@ -184,6 +202,7 @@ void vm_stop(struct vm *vm, struct vcpu *caller)
 	}
 	stop_others(vm, caller);
 	all_vcpus_off(vm);
+	vm_log_exits(vm);
 	log_info("vm%u powered off\n", vm->id);
 	sched_vm_stopped(vm);
 }
