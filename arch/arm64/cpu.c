@@ -130,3 +130,28 @@ unsigned arch_cpu_index(void)
 	__asm__ volatile("mov %0, sp" : "=r"(sp));
 	return (unsigned)((sp - 1 - (uint64_t)(uintptr_t)hyp_stacks) / HYP_STACK_SIZE);
 }
+
+uint64_t arch_timer_now(void)
+{
+	isb(); /* no early counter read, ARM DDI0487 K.a D12.2.1 */
+	return read_sysreg(cntpct_el0);
+}
+
+uint64_t arch_timer_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+/* CNTHP_CVAL_EL2/CNTHP_CTL_EL2, ARM DDI0487 K.a D19.12: Tessera's own EL2 physical timer. */
+void arch_hyp_timer_set(uint64_t deadline)
+{
+	write_sysreg(cnthp_cval_el2, deadline);
+	write_sysreg(cnthp_ctl_el2, 1); /* ENABLE, IMASK clear */
+	isb();
+}
+
+void arch_hyp_timer_cancel(void)
+{
+	write_sysreg(cnthp_ctl_el2, 0);
+	isb();
+}

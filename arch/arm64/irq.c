@@ -7,6 +7,7 @@
 #include "hyp/arch/cpu.h"
 #include "hyp/arch/gic.h"
 #include "hyp/arch/sysreg.h"
+#include "hyp/arch_api.h"
 #include "hyp/check.h"
 #include "hyp/init.h"
 #include "hyp/irq.h"
@@ -42,11 +43,20 @@ static bool vtimer_irq(unsigned intid)
 	return false;
 }
 
+/* CNTHP fired: the scheduler re-evaluates on the way out (time slice, a sleeping vCPU's timer). */
+static bool hyp_timer_irq(unsigned intid)
+{
+	(void)intid;
+	arch_hyp_timer_cancel();
+	return true;
+}
+
 void arch_irq_init_global(const struct platform_info *info)
 {
 	CHECK(irq_register(INTID_SGI_KICK, kick_irq) == 0);
 	CHECK(irq_register(INTID_MAINTENANCE, maintenance_irq) == 0);
 	CHECK(irq_register(INTID_VTIMER, vtimer_irq) == 0);
+	CHECK(irq_register(INTID_HYP_TIMER, hyp_timer_irq) == 0);
 	arm64_gic_init_global(info->gicd_base);
 }
 

@@ -77,10 +77,15 @@ static void load_traps(const struct vcpu *v)
 
 void arch_vcpu_load(struct vcpu *v)
 {
-	if (v->reload) {
-		/* A forwarded timer interrupt of the previous life may still be active. */
-		arm64_gic_clear_active_ppi(INTID_VTIMER);
-		v->reload = false;
+	v->reload = false;
+	/*
+	 * The physical timer PPI is active exactly while this vCPU's forwarded virtual timer
+	 * interrupt is pending or active, so the guest's deactivation has something to deactivate
+	 * and no other vCPU's timer is held off by it.
+	 */
+	arm64_gic_clear_active_ppi(INTID_VTIMER);
+	if (vgic_hw_irq_is_live(&v->vm->vgic, v->id, INTID_VTIMER)) {
+		arm64_gic_set_active_ppi(INTID_VTIMER);
 	}
 	load_traps(v);
 	arm64_el1_restore(&v->arch.el1);
@@ -99,7 +104,20 @@ void arch_vcpu_put(struct vcpu *v)
 	if (cpu_features.pauth) {
 		arm64_pac_save(&v->arch.pac);
 	}
-	arm64_vtimer_save(&v->arch.tmr);
+	arm64_vtimer_save(&v->arch.tmr); /* the timer is off now: its PPI can be released */
+	arm64_gic_clear_active_ppi(INTID_VTIMER);
+}
+
+bool arch_vcpu_timer_deadline(const struct vcpu *v, uint64_t *deadline)
+{
+	const struct vtimer_state *t = &v->arch.tmr;
+
+	/* CNTV_CTL_EL0: ENABLE set, IMASK clear; CNTVOFF_EL2 is 0, so CVAL is physical time. */
+	if ((t->cntv_ctl_el0 & 3) != 1) {
+		return false;
+	}
+	*deadline = t->cntv_cval_el0;
+	return true;
 }
 
 void arch_vcpu_quiesce(struct vcpu *v)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * What each physical CPU runs. Every vCPU is pinned to one physical CPU; only that CPU changes
- * it from BLOCKED to RUNNABLE (Hafnium's rule: a vCPU's state moves on its own CPU, others only
- * request, through a kick). A CPU with nothing to run waits for interrupts at EL2.
+ * What each physical CPU runs. Only a vCPU's own CPU moves it from BLOCKED to RUNNABLE
+ * (Hafnium's rule: others only request, through a kick). A CPU with nothing to run waits for
+ * interrupts at EL2. With several vCPUs on one CPU, the running one keeps the CPU until it
+ * blocks or its slice ends; CNTHP marks the slice end and the earliest virtual-timer deadline
+ * among the CPU's sleeping, switched-out vCPUs.
  */
 #include "hyp/arch_api.h"
 #include "hyp/log.h"
@@ -21,7 +23,9 @@ struct pcpu *this_pcpu(void)
 
 void sched_assign(struct pcpu *p, struct vcpu *v)
 {
-	p->vcpu = v;
+	if (p->nr_vcpus < SCHED_MAX_PER_PCPU) {
+		p->vcpus[p->nr_vcpus++] = v;
+	}
 	v->pcpu = p;
 }
 
@@ -45,29 +49,87 @@ static bool may_enter(struct vcpu *v)
 	return false;
 }
 
+/* A switched-out vCPU's timer is not in hardware: its deadline is checked here instead. */
+static bool saved_timer_due(const struct pcpu *p, const struct vcpu *v, uint64_t now)
+{
+	uint64_t deadline;
+
+	return p->loaded != v && arch_vcpu_timer_deadline(v, &deadline) && deadline <= now;
+}
+
+/* Wake v if it waits in WFI and an interrupt is now due; then, does it want the CPU? */
+static bool wants_cpu(const struct pcpu *p, struct vcpu *v, uint64_t now)
+{
+	if (v->state == VCPU_BLOCKED &&
+	    (arch_vcpu_has_pending_irq(v) || saved_timer_due(p, v, now))) {
+		v->state = VCPU_RUNNABLE;
+	}
+	return v->state == VCPU_RUNNABLE && v->vm->state == VM_RUNNING;
+}
+
+static struct vcpu *pick_single(struct pcpu *p)
+{
+	struct vcpu *v = p->vcpus[0];
+
+	return wants_cpu(p, v, 0) && may_enter(v) ? v : NULL;
+}
+
+/* Keep the loaded vCPU for the rest of its slice, else round-robin from the next one. */
+static struct vcpu *pick_shared(struct pcpu *p, uint64_t now)
+{
+	struct vcpu *cur = p->loaded;
+
+	if (cur && now < p->slice_end && wants_cpu(p, cur, now) && may_enter(cur)) {
+		return cur;
+	}
+	for (unsigned i = 1; i <= p->nr_vcpus; i++) {
+		unsigned idx = (p->rr + i) % p->nr_vcpus;
+		struct vcpu *v = p->vcpus[idx];
+
+		if (wants_cpu(p, v, now) && may_enter(v)) {
+			p->rr = idx;
+			p->slice_end = now + arch_timer_freq() / 1000000 * SCHED_SLICE_US;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* CNTHP: the slice end if another vCPU here wants to run, or a sleeping vCPU's timer. */
+static void arm_hyp_timer(struct pcpu *p, const struct vcpu *chosen, uint64_t now)
+{
+	uint64_t next = UINT64_MAX, deadline;
+
+	for (unsigned i = 0; i < p->nr_vcpus; i++) {
+		struct vcpu *v = p->vcpus[i];
+
+		if (v == chosen || v == p->loaded) {
+			continue; /* its timer is live in hardware */
+		}
+		if (chosen && wants_cpu(p, v, now)) {
+			next = MIN(next, p->slice_end);
+		} else if (v->state == VCPU_BLOCKED && arch_vcpu_timer_deadline(v, &deadline)) {
+			next = MIN(next, deadline);
+		}
+	}
+	if (next == UINT64_MAX) {
+		arch_hyp_timer_cancel();
+	} else {
+		arch_hyp_timer_set(next);
+	}
+}
+
 static void prepare(struct pcpu *p, struct vcpu *v)
 {
 	if (p->loaded != v || v->reload) {
 		if (p->loaded && p->loaded != v) {
 			arch_vcpu_put(p->loaded);
+			p->switches++;
 		}
 		arch_vcpu_load(v);
 		p->loaded = v;
 	}
 	v->on_pending = false;
-}
-
-static struct vcpu *pick(struct pcpu *p)
-{
-	struct vcpu *v = p->vcpu;
-
-	if (!v) {
-		return NULL;
-	}
-	if (v->state == VCPU_BLOCKED && arch_vcpu_has_pending_irq(v)) {
-		v->state = VCPU_RUNNABLE;
-	}
-	return may_enter(v) ? v : NULL;
 }
 
 struct vcpu *sched_next(struct vcpu *cur)
@@ -76,8 +138,17 @@ struct vcpu *sched_next(struct vcpu *cur)
 
 	(void)cur;
 	for (;;) {
-		struct vcpu *v = pick(p);
+		struct vcpu *v = p->nr_vcpus == 1 ? pick_single(p) : NULL;
 
+		if (p->nr_vcpus > 1) {
+			uint64_t now = arch_timer_now();
+
+			v = pick_shared(p, now);
+			if (v) {
+				prepare(p, v); /* before arming: the vCPU put here needs its timer watched */
+			}
+			arm_hyp_timer(p, v, now);
+		}
 		if (v) {
 			prepare(p, v);
 			return v;

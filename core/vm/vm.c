@@ -89,7 +89,7 @@ static void create_vcpus(struct vm *vm)
 		v->vm = vm;
 		v->id = i;
 		v->state = VCPU_OFF;
-		sched_assign(&pcpus[i], v);
+		sched_assign(&pcpus[i % pcpu_count], v);
 		arch_vcpu_init(v);
 		/* The EL1 virtual timer's PPI is forwarded: the guest's EOI deactivates it. */
 		vgic_map_hw(&vm->vgic, i, 27, 27);

@@ -115,15 +115,9 @@ int vm_config_parse(const char *cmdline, struct vm_config *cfg, char *err, size_
 	return 0;
 }
 
-int vm_config_check(const struct vm_config *cfg, unsigned nr_pcpus, uint64_t free_bytes,
-		    char *err, size_t err_size)
+int vm_config_check(const struct vm_config *cfg, uint64_t free_bytes, char *err,
+		    size_t err_size)
 {
-	if (cfg->nr_vcpus > nr_pcpus) {
-		fmt_snprintf(err, err_size,
-			     "vm.vcpus: %u vCPUs but %u physical CPUs (each vCPU is pinned to one)",
-			     cfg->nr_vcpus, nr_pcpus);
-		return -EINVAL;
-	}
 	if (cfg->mem_size > free_bytes) {
 		fmt_snprintf(err, err_size, "vm.mem: %llu MiB asked, %llu MiB free",
 			     (unsigned long long)(cfg->mem_size >> 20),

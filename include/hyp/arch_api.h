@@ -23,6 +23,13 @@ void arch_vcpu_put(struct vcpu *v);
 __noreturn void arch_vcpu_enter(struct vcpu *v);
 /** Has the guest a pending interrupt it would take now? Used to decide WFI blocking. */
 bool arch_vcpu_has_pending_irq(struct vcpu *v);
+/** The saved (not loaded) virtual timer of v fires at *deadline (physical count)? */
+bool arch_vcpu_timer_deadline(const struct vcpu *v, uint64_t *deadline);
+/** Physical count now (CNTPCT_EL0), and Tessera's own timer (CNTHP) of this CPU. */
+uint64_t arch_timer_now(void);
+uint64_t arch_timer_freq(void);
+void arch_hyp_timer_set(uint64_t deadline);
+void arch_hyp_timer_cancel(void);
 /** Interrupt the physical CPU p (it re-examines its vCPU). */
 void arch_pcpu_kick(unsigned pcpu_id);
 /** Wait for an interrupt at EL2 with interrupts masked, then handle what is pending. */

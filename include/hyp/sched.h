@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Physical CPUs and the choice of what each runs next. Today every vCPU is pinned to one
- * physical CPU (vCPU i of a VM on pCPU i); handlers never idle the CPU themselves, they change
- * vCPU state and sched_next() decides (docs/architecture.md, "Scheduling").
+ * Physical CPUs and the choice of what each runs next. Every vCPU is assigned to one physical
+ * CPU (vCPU i on pCPU i mod n). A CPU with one vCPU runs it whenever it is runnable; a CPU with
+ * several time-shares them round-robin in slices kept by Tessera's own timer (CNTHP), which
+ * also wakes the CPU when a sleeping, switched-out vCPU's virtual timer is due. Handlers never
+ * idle the CPU themselves: they change vCPU state and sched_next() decides.
  */
 #ifndef HYP_SCHED_H
 #define HYP_SCHED_H
@@ -13,21 +15,27 @@
 struct vm;
 
 #define SCHED_MAX_PCPUS 8
+#define SCHED_MAX_PER_PCPU 8
+#define SCHED_SLICE_US 10000 /* a time slice when vCPUs share a physical CPU */
 
 struct pcpu {
 	unsigned id;
 	uint64_t mpidr;
 	bool online;
-	struct vcpu *vcpu;   /**< the vCPU pinned here, or NULL */
+	struct vcpu *vcpus[SCHED_MAX_PER_PCPU]; /**< the vCPUs assigned here */
+	unsigned nr_vcpus;
+	unsigned rr;	     /**< index of the vCPU chosen last, for round-robin */
+	uint64_t slice_end;  /**< physical count at which the running vCPU's slice ends */
 	struct vcpu *loaded; /**< whose EL1 context is in the registers */
 	uint64_t wakeups;    /**< kicks received, for debugging */
+	uint64_t switches;   /**< vCPU context switches on this CPU */
 };
 
 extern struct pcpu pcpus[SCHED_MAX_PCPUS];
 extern unsigned pcpu_count;
 
 struct pcpu *this_pcpu(void);
-/** Pin v to p. */
+/** Assign v to p (at VM creation). */
 void sched_assign(struct pcpu *p, struct vcpu *v);
 /**
  * After a trap on vCPU cur (or NULL from boot/idle): the vCPU this CPU enters next. Waits for

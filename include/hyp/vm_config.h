@@ -32,8 +32,8 @@ struct vm_config {
  */
 int __must_check vm_config_parse(const char *cmdline, struct vm_config *cfg, char *err,
 				 size_t err_size);
-/** Check cfg against the machine (physical CPUs, free memory): 0 or -EINVAL with err. */
-int __must_check vm_config_check(const struct vm_config *cfg, unsigned nr_pcpus,
-				 uint64_t free_bytes, char *err, size_t err_size);
+/** Check cfg against the machine (free memory, a kernel to boot): 0 or -EINVAL with err. */
+int __must_check vm_config_check(const struct vm_config *cfg, uint64_t free_bytes, char *err,
+				 size_t err_size);
 
 #endif

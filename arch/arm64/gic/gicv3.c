@@ -25,6 +25,7 @@
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI + 0x0100)
 #define GICR_ICENABLER0 (GICR_SGI + 0x0180)
+#define GICR_ISACTIVER0 (GICR_SGI + 0x0300)
 #define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR0 (GICR_SGI + 0x0400)
 #define GICR_TYPER_LAST BIT(4)
@@ -184,6 +185,13 @@ void arm64_gic_clear_active_ppi(unsigned intid)
 	uint8_t *rd = gicr_of_cpu[cpu_index() % HYP_MAX_CPUS];
 
 	wr32(rd, GICR_ICACTIVER0, 1U << intid);
+}
+
+void arm64_gic_set_active_ppi(unsigned intid)
+{
+	uint8_t *rd = gicr_of_cpu[cpu_index() % HYP_MAX_CPUS];
+
+	wr32(rd, GICR_ISACTIVER0, 1U << intid);
 }
 
 unsigned arm64_gic_nr_lrs(void)

@@ -9,7 +9,10 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+/* QEMU virt's address; a build for another machine layout may define its own. */
+#ifndef PL011_BASE
 #define PL011_BASE 0x09000000UL
+#endif
 
 /* Register offsets, ARM DDI0183G §3.2 table 3-1. */
 #define PL011_DR 0x000

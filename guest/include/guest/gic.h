@@ -9,8 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* QEMU virt's addresses; a build for another machine layout may define its own. */
+#ifndef GICD_BASE
 #define GICD_BASE 0x08000000UL
+#endif
+#ifndef GICR_BASE
 #define GICR_BASE 0x080A0000UL
+#endif
 #define GICR_STRIDE 0x20000UL    /* RD_base + SGI_base frames per redistributor */
 #define GICR_SGI_OFFSET 0x10000UL /* SGI_base follows RD_base */
 

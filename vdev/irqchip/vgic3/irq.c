@@ -266,3 +266,19 @@ void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 }
+
+/** Is a hardware-backed private interrupt of vcpu_id pending or active in the model? */
+bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid)
+{
+	struct vgic_irq *irq;
+	bool live;
+
+	if (vcpu_id >= g->nr_vcpus || intid >= VGIC_NR_PRIVATE) {
+		return false;
+	}
+	spin_lock(&g->lock);
+	irq = vgic_irq_lookup(g, vcpu_id, intid);
+	live = irq->hw && (irq->pending || irq->active);
+	spin_unlock(&g->lock);
+	return live;
+}

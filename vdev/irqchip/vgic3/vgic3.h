@@ -109,6 +109,12 @@ void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid);
 void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level);
 /** Back a private virtual interrupt by a physical one: its LRs carry HW=1 and pINTID. */
 void vgic_map_hw(struct vgic *g, unsigned vcpu_id, unsigned vintid, unsigned pintid);
+/**
+ * Is the hardware-backed private interrupt intid of vcpu_id pending or active in the model? The
+ * arch layer mirrors this into the physical active state when it loads the vCPU, so that the
+ * guest's deactivation of the virtual interrupt deactivates a physical one that is active.
+ */
+bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid);
 /** After an exit: fold the saved LRs of vcpu_id back into the model. */
 void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
 /** Before an entry: fill the LRs of vcpu_id from the model, and ICH_HCR_EL2.UIE on overflow. */

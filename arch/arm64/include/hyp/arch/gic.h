@@ -26,6 +26,8 @@ void arm64_gic_eoi(unsigned intid);
 void arm64_gic_deactivate(unsigned intid);
 /** Deactivate a private interrupt through GICR_ICACTIVER0, valid whatever its state. */
 void arm64_gic_clear_active_ppi(unsigned intid);
+/** Make a private interrupt active through GICR_ISACTIVER0 (a forwarded one the guest owns). */
+void arm64_gic_set_active_ppi(unsigned intid);
 /** Number of list registers, ICH_VTR_EL2.ListRegs + 1. */
 unsigned arm64_gic_nr_lrs(void);
 /** World switch of the virtual CPU interface. */

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The measured operations, one loop each, in assembly so that the guest side of every operation
+ * is a known, fixed instruction sequence. Every loop is `op(n, arg[, arg2])` and runs its body n
+ * times (n = 0 runs none: the C side subtracts that run to cancel the fixed call overhead).
+ *
+ * PMU: PMEVCNTR0_EL0 counts EL2 instructions only, PMEVCNTR1_EL0 EL1 instructions only
+ * (bench.c, pmu_init). The loop counter lives in x19, which SMCCC calls preserve.
+ *
+ * Interrupt loops run with bench_vectors installed, whose IRQ entry is a minimal handler that
+ * talks to the loop through registers the loop leaves alone:
+ *   x12 = PMEVCNTR0_EL0 (EL2 count) read by the handler's first instruction
+ *   x11 = the INTID it acknowledged, x14 = interrupts handled so far
+ */
+
+/* ---------------------------------------------------------------- simple loops */
+
+.macro simple_op name, body:vararg
+	.text
+	.balign	64
+	.global	\name
+\name:
+	stp	x19, x20, [sp, #-32]!
+	stp	x21, x22, [sp, #16]
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	cbz	x19, 2f
+1:	\body
+	subs	x19, x19, #1
+	b.ne	1b
+2:	ldp	x21, x22, [sp, #16]
+	ldp	x19, x20, [sp], #32
+	mov	x0, #0
+	ret
+.endm
+
+/* The loop alone: its EL1 instructions per iteration are the overhead of every loop below. */
+simple_op bench_op_empty, nop
+/* SMCCC calls, HVC #0, function id in w0 (TESSERA_HC_NOP = 0xC6000001, PSCI_VERSION). */
+simple_op bench_op_hvc_nop, movz w0, #0x0001; movk w0, #0xc600, lsl #16; hvc #0
+simple_op bench_op_psci_version, movz w0, #0x8400, lsl #16; hvc #0
+/* One 32-bit MMIO access at x20 (arg); a write stores w21 (arg2). */
+simple_op bench_op_read32, ldr w2, [x20]
+simple_op bench_op_write32, str w21, [x20]
+
+/* ---------------------------------------------------------------- interrupt loops */
+
+/*
+ * Each interrupt loop fills struct bench_irq_result (bench.c) at x1:
+ *   +0 sum of (EL2 count at handler entry - EL2 count before the trigger), 32-bit deltas
+ *   +8 interrupts handled, +16 last INTID, +24 iterations that timed out
+ */
+#define RES_SUM 0
+#define RES_COUNT 8
+#define RES_INTID 16
+#define RES_TIMEOUTS 24
+#define WAIT_SPINS 2000000
+
+.macro irq_loop_begin
+	stp	x19, x20, [sp, #-32]!
+	stp	x21, x22, [sp, #16]
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	mov	x15, #0				/* sum of EL2 deltas */
+	mov	x14, #0				/* handled (written by the handler) */
+	mov	x13, #0				/* expected */
+	mov	x16, #0				/* timeouts */
+	mov	x11, #0
+	cbz	x19, 9f
+	msr	daifclr, #2
+.endm
+
+/* Wait (bounded) until the handler has run for iteration x13, then add its EL2 delta. */
+.macro irq_wait_and_sum use_wfe
+	movz	x8, #(WAIT_SPINS & 0xffff)
+	movk	x8, #(WAIT_SPINS >> 16), lsl #16
+3:	cmp	x14, x13
+	b.eq	4f
+	.if \use_wfe
+	wfe
+	.endif
+	subs	x8, x8, #1
+	b.ne	3b
+	add	x16, x16, #1
+	mov	x14, x13			/* give up on this one */
+	b	5f
+4:	sub	w12, w12, w9
+	add	x15, x15, x12
+5:
+.endm
+
+.macro irq_loop_end
+	subs	x19, x19, #1
+	b.ne	1b
+	msr	daifset, #2
+9:	stp	x15, x14, [x20, #RES_SUM]
+	stp	x11, x16, [x20, #RES_INTID]
+	ldp	x21, x22, [sp, #16]
+	ldp	x19, x20, [sp], #32
+	mov	x0, #0
+	ret
+.endm
+
+/*
+ * Virtual timer, physical to virtual: CNTV_TVAL_EL0 = 0 makes the timer condition true at once,
+ * so the physical PPI 27 is raised and taken at EL2 right after the ISB; the handler disables
+ * the timer and EOIs. bench_op_vtimer(n, result)
+ */
+	.text
+	.balign	64
+	.global	bench_op_vtimer
+bench_op_vtimer:
+	irq_loop_begin
+1:	add	x13, x13, #1
+	mrs	x9, pmevcntr0_el0
+	msr	cntv_tval_el0, xzr
+	mov	x2, #1				/* CNTV_CTL_EL0.ENABLE, IMASK clear */
+	msr	cntv_ctl_el0, x2
+	isb
+	irq_wait_and_sum 0
+	irq_loop_end
+
+/*
+ * SGI to this vCPU: the ICC_SGI1R_EL1 write traps, and the hypervisor makes the virtual SGI
+ * pending before it returns, so it is taken right after the MSR.
+ * bench_op_sgi_self(n, result, icc_sgi1r_value)
+ */
+	.text
+	.balign	64
+	.global	bench_op_sgi_self
+bench_op_sgi_self:
+	irq_loop_begin
+1:	add	x13, x13, #1
+	mrs	x9, pmevcntr0_el0
+	msr	icc_sgi1r_el1, x21
+	isb
+	irq_wait_and_sum 0
+	irq_loop_end
+
+/*
+ * Receiver of SGIs from the other vCPU: reads the EL2 counter, publishes "ready for number i"
+ * at [x21] (a 32-bit word; DSB + SEV), and waits in WFE for the SGI; WFE is not trapped, so the
+ * physical kick from the sender's pCPU is taken at EL2 straight from this guest loop. Then it
+ * publishes "done i" at [x21 + 4]. bench_op_ipi_recv(n, result, flags)
+ */
+	.text
+	.balign	64
+	.global	bench_op_ipi_recv
+bench_op_ipi_recv:
+	irq_loop_begin
+1:	add	x13, x13, #1
+	mrs	x9, pmevcntr0_el0
+	str	w13, [x21]
+	dsb	sy
+	sev
+	irq_wait_and_sum 1
+	str	w13, [x21, #4]
+	dsb	sy
+	sev
+	irq_loop_end
+
+/* ---------------------------------------------------------------- vectors */
+
+/*
+ * VBAR_EL1 while an interrupt loop runs. Only "current EL with SP_ELx, IRQ" is ours; every other
+ * entry goes to the runtime's vector of the same slot (guest/vectors.S).
+ */
+	.text
+	.balign	0x800
+	.global	bench_vectors
+bench_vectors:
+	.irp	i, 0, 1, 2, 3, 4
+	.balign	0x80
+	b	guest_vectors + (\i * 0x80)
+	.endr
+	.balign	0x80
+	/* IRQ from EL1h: this is the "guest handler entry" of the interrupt rows. */
+	mrs	x12, pmevcntr0_el0
+	mrs	x11, icc_iar1_el1
+	cmp	x11, #1020			/* 1020-1023: special, nothing to EOI */
+	b.hs	1f
+	msr	cntv_ctl_el0, xzr		/* level timer: off before EOI, or it fires again */
+	isb
+	msr	icc_eoir1_el1, x11
+	add	x14, x14, #1
+1:	eret
+	.irp	i, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	.balign	0x80
+	b	guest_vectors + (\i * 0x80)
+	.endr
