@@ -15,7 +15,8 @@
 
 /* ---------------------------------------------------------------- simple loops */
 
-.macro simple_op name, body:vararg
+/* op_begin name ... op_end: the body between them runs x19 times. */
+.macro op_begin name
 	.text
 	.balign	64
 	.global	\name
@@ -26,7 +27,10 @@
 	mov	x20, x1
 	mov	x21, x2
 	cbz	x19, 2f
-1:	\body
+1:
+.endm
+
+.macro op_end
 	subs	x19, x19, #1
 	b.ne	1b
 2:	ldp	x21, x22, [sp, #16]
@@ -36,13 +40,30 @@
 .endm
 
 /* The loop alone: its EL1 instructions per iteration are the overhead of every loop below. */
-simple_op bench_op_empty, nop
-/* SMCCC calls, HVC #0, function id in w0 (TESSERA_HC_NOP = 0xC6000001, PSCI_VERSION). */
-simple_op bench_op_hvc_nop, movz w0, #0x0001; movk w0, #0xc600, lsl #16; hvc #0
-simple_op bench_op_psci_version, movz w0, #0x8400, lsl #16; hvc #0
+op_begin bench_op_empty
+	nop
+op_end
+
+/* SMCCC calls, HVC #0 with the function id in w0: TESSERA_HC_NOP (0xC6000001), PSCI_VERSION. */
+op_begin bench_op_hvc_nop
+	movz	w0, #0x0001
+	movk	w0, #0xc600, lsl #16
+	hvc	#0
+op_end
+
+op_begin bench_op_psci_version
+	movz	w0, #0x8400, lsl #16
+	hvc	#0
+op_end
+
 /* One 32-bit MMIO access at x20 (arg); a write stores w21 (arg2). */
-simple_op bench_op_read32, ldr w2, [x20]
-simple_op bench_op_write32, str w21, [x20]
+op_begin bench_op_read32
+	ldr	w2, [x20]
+op_end
+
+op_begin bench_op_write32
+	str	w21, [x20]
+op_end
 
 /* ---------------------------------------------------------------- interrupt loops */
 
