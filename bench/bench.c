@@ -10,12 +10,18 @@
  *
  * Output, one line per result, for tools/bench.py:
  *   @bench boot cntpct=<CNTPCT_EL0 at the first guest instruction> cntfrq=<Hz>
- *   @bench info hyp=<tessera|other|none> cpus=<n> pmu_counters=<n> el2_counting=<0|1>
- *   @bench op=<name> n=<iterations> el2=<EL2 insns> el1=<EL1 insns> [path=<EL2 insns>
- *          handled=<irqs> timeouts=<n>] exits=<hvc,smc,mmio,sysreg,wfx,irq,abort,undef,other|na>
+ *   @bench info hyp=<tessera|other|none> counter=<pmu|clock> cpus=<n> pmu_counters=<n>
+ *          el2_counting=<0|1>
+ *   @bench op=<name> n=<iterations> el2=<EL2 insns> el1=<EL1 insns> clk=<CNTPCT ticks>
+ *          [path=<EL2 insns> handled=<irqs> timeouts=<n>]
+ *          exits=<hvc,smc,mmio,sysreg,wfx,irq,abort,undef,other|na>
  * where path is the sum over iterations of the EL2 instructions from the trigger (or, on the
  * receiving vCPU, from before the wait) to the first instruction of the guest's IRQ handler.
  * Then the guest's checks (ok/not ok bench.<check>) and "done bench <pass> <fail>".
+ *
+ * Built with BENCH_CLOCK_ONLY (counter=clock), for a hypervisor that keeps the PMU from its
+ * guests (Xen 4.17 traps it and reads it as zero), the PMU is left alone: el2 and el1 read 0
+ * and path is in CNTPCT ticks, machine-wide instructions (all ELs, all CPUs) / (16 << shift).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,6 +58,12 @@ const char guest_name[] = "bench";
 /* An SPI priority word (INTIDs 32..35): writing it changes nothing the guest uses. */
 #define GICD_PRIO_WORD (GICD_BASE + GICD_IPRIORITYR + 32U)
 
+#ifdef BENCH_CLOCK_ONLY
+#define CLOCK_ONLY 1
+#else
+#define CLOCK_ONLY 0
+#endif
+
 enum hyp_kind { HYP_NONE, HYP_TESSERA, HYP_OTHER };
 
 /** What the interrupt loops in ops.S leave behind (layout shared with ops.S). */
@@ -64,7 +76,7 @@ struct bench_irq_result {
 
 /** One measurement: counter deltas over a loop, and the exit counters' deltas. */
 struct sample {
-	uint64_t el2, el1;
+	uint64_t el2, el1, clk;
 	uint64_t exits[TESSERA_EXIT_CLASS_COUNT];
 };
 
@@ -96,6 +108,9 @@ static struct bench_irq_result secondary_result;
 
 static unsigned pmu_init(void)
 {
+#ifdef BENCH_CLOCK_ONLY
+	return 0;
+#else
 	uint64_t pmcr = read_sysreg(pmcr_el0);
 
 	write_sysreg(pmcntenclr_el0, ~0ULL);
@@ -105,16 +120,31 @@ static unsigned pmu_init(void)
 	write_sysreg(pmcr_el0, pmcr | PMCR_E | PMCR_P);
 	isb();
 	return PMCR_N(pmcr);
+#endif
 }
 
+/* In a clock-only build the "EL2 count" is the physical counter, as in ops.S. */
 static inline uint32_t pmu_el2(void)
 {
+#ifdef BENCH_CLOCK_ONLY
+	return (uint32_t)read_sysreg(cntpct_el0);
+#else
 	return (uint32_t)read_sysreg(pmevcntr0_el0);
+#endif
 }
 
 static inline uint32_t pmu_el1(void)
 {
+#ifdef BENCH_CLOCK_ONLY
+	return 0;
+#else
 	return (uint32_t)read_sysreg(pmevcntr1_el0);
+#endif
+}
+
+static inline uint64_t clock_now(void)
+{
+	return read_sysreg(cntpct_el0);
 }
 
 static void exits_read(uint64_t e[TESSERA_EXIT_CLASS_COUNT])
@@ -128,18 +158,22 @@ static void sample_take(struct sample *s, op_fn fn, uint64_t n, uint64_t a1, uin
 {
 	uint64_t e0[TESSERA_EXIT_CLASS_COUNT], e1[TESSERA_EXIT_CLASS_COUNT];
 	uint32_t h0, g0, h1, g1;
+	uint64_t c0, c1;
 
 	exits_read(e0);
 	isb();
+	c0 = clock_now();
 	h0 = pmu_el2();
 	g0 = pmu_el1();
 	(void)fn(n, a1, a2);
 	isb();
 	h1 = pmu_el2();
 	g1 = pmu_el1();
+	c1 = clock_now();
 	exits_read(e1);
 	s->el2 = (uint32_t)(h1 - h0);
 	s->el1 = (uint32_t)(g1 - g0);
+	s->clk = c1 - c0;
 	for (unsigned c = 0; c < EXIT_CLASSES; c++) {
 		s->exits[c] = e1[c] - e0[c];
 	}
@@ -150,6 +184,7 @@ static void sample_sub(struct sample *s, const struct sample *base)
 {
 	s->el2 -= base->el2;
 	s->el1 -= base->el1;
+	s->clk -= base->clk;
 	for (unsigned c = 0; c < EXIT_CLASSES; c++) {
 		s->exits[c] -= base->exits[c];
 	}
@@ -180,7 +215,7 @@ static void print_exits(const struct sample *s)
 static void report(const char *name, uint64_t n, const struct sample *s,
 		   const struct bench_irq_result *r)
 {
-	guest_printf("@bench op=%s n=%lu el2=%lu el1=%lu", name, n, s->el2, s->el1);
+	guest_printf("@bench op=%s n=%lu el2=%lu el1=%lu clk=%lu", name, n, s->el2, s->el1, s->clk);
 	if (r) {
 		guest_printf(" path=%lu handled=%lu timeouts=%lu", r->path_sum, r->handled,
 			     r->timeouts);
@@ -290,12 +325,18 @@ static void bench_ipi_cross(void)
 		    secondary_result.last_intid);
 }
 
+/* ID_AA64PFR0_EL1.EL2, bits [11:8]: 0 when EL2 is not implemented (ARM DDI0487 K.a). */
+#define ID_AA64PFR0_EL2(v) (((v) >> 8) & 0xfU)
+
 static enum hyp_kind hyp_probe(void)
 {
 	struct exc_record rec;
 	struct smccc_res r;
 
-	/* Without EL2 an HVC is UNDEFINED: the runtime records the exception and skips it. */
+	if (ID_AA64PFR0_EL2(read_sysreg(id_aa64pfr0_el1)) == 0) {
+		return HYP_NONE;
+	}
+	/* An HVC that nothing answers is UNDEFINED: the runtime records the exception, skips it. */
 	exc_expect();
 	r = smccc_hvc(TESSERA_HC_VERSION, 0, 0, 0);
 	if (exc_expect_done(&rec)) {
@@ -304,6 +345,7 @@ static enum hyp_kind hyp_probe(void)
 	return r.a0 == TESSERA_ABI_VERSION ? HYP_TESSERA : HYP_OTHER;
 }
 
+#ifndef BENCH_CLOCK_ONLY
 static bool el2_counting(void)
 {
 	uint32_t before = pmu_el2();
@@ -311,6 +353,7 @@ static bool el2_counting(void)
 	(void)smccc_hvc(PSCI_VERSION, 0, 0, 0);
 	return pmu_el2() != before;
 }
+#endif
 
 void guest_main(void)
 {
@@ -321,15 +364,21 @@ void guest_main(void)
 	guest_printf("@bench boot cntpct=%lu cntfrq=%lu\n", bench_boot_cntpct, timer_freq());
 	hyp = hyp_probe();
 	counters = pmu_init();
+#ifdef BENCH_CLOCK_ONLY
+	counting = false;
+#else
 	counting = hyp != HYP_NONE && el2_counting();
+#endif
 	cpus = psci_affinity_info(1, 0) >= 0 ? 2 : 1;
-	guest_printf("@bench info hyp=%s cpus=%u pmu_counters=%u el2_counting=%u\n", hyp_names[hyp],
-		     cpus, counters, counting ? 1U : 0U);
+	guest_printf("@bench info hyp=%s counter=%s cpus=%u pmu_counters=%u el2_counting=%u\n",
+		     hyp_names[hyp], CLOCK_ONLY ? "clock" : "pmu", cpus, counters, counting ? 1U : 0U);
 	if (hyp == HYP_NONE) {
 		return; /* bare QEMU: the boot figure only */
 	}
-	test_checkf(counters >= 2 && counting, "pmu", "%u counters, EL2 counting %u", counters,
-		    counting ? 1U : 0U);
+	if (!CLOCK_ONLY) {
+		test_checkf(counters >= 2 && counting, "pmu", "%u counters, EL2 counting %u",
+			    counters, counting ? 1U : 0U);
+	}
 
 	bench_simple("loop", bench_op_empty, 0, 0);
 	bench_simple("hvc_nop", bench_op_hvc_nop, 0, 0);

@@ -15,8 +15,10 @@ BENCH_ARGS ?=
 BENCH_CFLAGS ?=
 
 # A Xen domU sees its devices elsewhere (Xen's public/arch-arm.h: GUEST_GICV3_GICD_BASE,
-# GUEST_GICV3_GICR0_BASE, GUEST_PL011_BASE); the guest is built a second time for that layout.
-BENCH_XEN_DEFS := -DGICD_BASE=0x03001000UL -DGICR_BASE=0x03020000UL -DPL011_BASE=0x22000000UL
+# GUEST_GICV3_GICR0_BASE, GUEST_PL011_BASE; its UART is an SBSA UART, without UARTCR); the guest
+# is built a second time for that layout, and for Xen 4.17 keeping the PMU from it (clock only).
+BENCH_XEN_DEFS := -DGICD_BASE=0x03001000UL -DGICR_BASE=0x03020000UL -DPL011_BASE=0x22000000UL \
+	-DGUEST_UART_SBSA -DBENCH_CLOCK_ONLY
 
 # $(1) = variant directory, $(2) = extra flags. Runtime and benchmark objects for one layout.
 define bench_variant

@@ -13,6 +13,10 @@
 
 void console_init(void)
 {
+#ifdef GUEST_UART_SBSA
+	/* The SBSA generic UART (ARM DEN0094, a PL011 subset, Xen's vpl011) has no UARTCR. */
+	return;
+#endif
 	uint32_t cr = mmio_read32(PL011_BASE + PL011_CR);
 
 	/* UARTCR.UARTEN and TXE must be set before transmitting (ARM DDI0183G §3.3.8). */

@@ -136,7 +136,7 @@ struct vcpu *sched_next(struct vcpu *cur)
 {
 	struct pcpu *p = this_pcpu();
 
-	if (cur && (p->nr_vcpus > 1 || cur->vm->state != VM_RUNNING)) {
+	if (cur) {
 		/* It has left the guest; may_enter() marks it again if it is the one to go back. */
 		__atomic_store_n(&cur->running, false, __ATOMIC_SEQ_CST);
 		arch_send_event();

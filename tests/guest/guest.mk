@@ -47,9 +47,16 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/t/%.o $(GUEST_RT_OBJS) $(GUEST_LDS)
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(Q)$(GUEST_OBJCOPY) -O binary $< $@
 
+# Every guest with one vCPU per physical CPU, then the multi-vCPU ones with both vCPUs
+# time-sharing a single physical CPU (scheduler, CNTHP slices, switched-out timers).
+GUEST_SHARED := psci ipi timer reset hypercall
+
 test-guest: guests $(IMAGE)
+	@python3 tests/guest/run.py --image $(IMAGE) --guest-dir $(GUEST_OUT) \
+		--timeout $(GUEST_TIMEOUT); r1=$$?; \
 	python3 tests/guest/run.py --image $(IMAGE) --guest-dir $(GUEST_OUT) \
-		--timeout $(GUEST_TIMEOUT)
+		--timeout $(GUEST_TIMEOUT) --pcpus 1 --prefix guest-1cpu $(GUEST_SHARED); r2=$$?; \
+	test $$r1 -eq 0 -a $$r2 -eq 0
 
 test-guest-bare: guests
 	python3 tests/guest/run.py --bare --guest-dir $(GUEST_OUT) --timeout $(GUEST_TIMEOUT)

@@ -73,8 +73,8 @@ class Result:
     detail: str = ""
     todo: bool = False  # an allowed failure (bare-xfail): reported, not counted
 
-    def line(self, guest):
-        text = f"{'ok' if self.ok else 'not ok'} guest.{guest}.{self.name}"
+    def line(self, guest, prefix="guest"):
+        text = f"{'ok' if self.ok else 'not ok'} {prefix}.{guest}.{self.name}"
         if not self.ok and self.detail:
             text += f": {self.detail}"
         if self.todo:
@@ -109,7 +109,7 @@ def parse_spec(path):
 
 def qemu_command(args, binary):
     """The QEMU command line for one guest, with or without Tessera."""
-    cmd = [args.qemu, "-cpu", "max,pauth=off", "-smp", "2", "-nographic", "-no-reboot"]
+    cmd = [args.qemu, "-cpu", "max,pauth=off", "-smp", str(args.pcpus), "-nographic", "-no-reboot"]
     if args.bare:
         return cmd + ["-M", "virt,gic-version=3", "-m", "256M", "-kernel", str(binary)]
     loader = f"guest-loader,addr={GUEST_LOADER_ADDR},kernel={binary},bootargs=test"
@@ -235,7 +235,7 @@ def run_guest(args, spec):
     if failed or args.verbose:
         tail = "\n".join(f"  | {l}" for l in run.lines[-TAIL_LINES:])
         tail = f"# console of {spec.name} (last {TAIL_LINES} lines):\n{tail}\n"
-    return [r.line(spec.name) for r in results], tail, failed
+    return [r.line(spec.name, args.prefix) for r in results], tail, failed
 
 
 def select_specs(args):
@@ -265,6 +265,9 @@ def parse_args():
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per guest")
     p.add_argument("-j", "--jobs", type=int, default=1, help="guests run in parallel")
     p.add_argument("-v", "--verbose", action="store_true", help="show every console")
+    p.add_argument("--pcpus", type=int, default=2,
+                   help="physical CPUs (QEMU -smp); the VM keeps 2 vCPUs, so 1 time-shares them")
+    p.add_argument("--prefix", default="guest", help="first word of every check name")
     return p.parse_args()
 
 
