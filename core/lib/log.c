@@ -2,15 +2,25 @@
 /* Tessera's log: each message is formatted first and written whole under the console lock. */
 #include "hyp/console.h"
 #include "hyp/log.h"
+#include "hyp/string.h"
+
+void log_vprintf(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[256];
+	size_t plen = strlen(prefix);
+	int len;
+
+	memcpy(buf, prefix, MIN(plen, sizeof(buf) - 1));
+	plen = MIN(plen, sizeof(buf) - 1);
+	len = fmt_vsnprintf(buf + plen, sizeof(buf) - plen, fmt, ap);
+	console_write(buf, plen + (size_t)MIN(len, (int)(sizeof(buf) - plen) - 1));
+}
 
 void log_printf(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
-	int len;
 
 	va_start(ap, fmt);
-	len = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_vprintf("", fmt, ap);
 	va_end(ap);
-	console_write(buf, (size_t)MIN(len, (int)sizeof(buf) - 1));
 }

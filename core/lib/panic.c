@@ -7,15 +7,11 @@
 
 void panic(const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
-	int len;
 
 	va_start(ap, fmt);
-	len = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_vprintf("tessera: PANIC: ", fmt, ap);
 	va_end(ap);
-	console_write("tessera: PANIC: ", 16);
-	console_write(buf, (size_t)MIN(len, (int)sizeof(buf) - 1));
 	console_write("\n", 1);
 	for (;;) {
 		arch_wait_event();

@@ -13,6 +13,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/** Print prefix and one formatted message to the hypervisor console, as one write. */
+void log_vprintf(const char *prefix, const char *fmt, va_list ap);
 /** Print one formatted message to the hypervisor console. */
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
