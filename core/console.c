@@ -6,6 +6,7 @@
  * until the guest has read, so typed bytes wait in the physical UART instead of being dropped.
  */
 #include "hyp/console.h"
+
 #include "hyp/plat_console.h"
 #include "hyp/spinlock.h"
 #include "hyp/vm.h"

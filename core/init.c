@@ -4,13 +4,13 @@
  * interrupts, the VM, the other CPUs, then the scheduler. A configuration error is reported
  * with the setting it concerns, and the machine powers off without starting any VM.
  */
-#include "board.h"
+#include "hyp/init.h"
+
 #include "hyp/arch_api.h"
 #include "hyp/check.h"
 #include "hyp/console.h"
 #include "hyp/errno.h"
 #include "hyp/fdt.h"
-#include "hyp/init.h"
 #include "hyp/irq.h"
 #include "hyp/log.h"
 #include "hyp/page_alloc.h"
@@ -18,6 +18,8 @@
 #include "hyp/sched.h"
 #include "hyp/string.h"
 #include "hyp/vm.h"
+
+#include "board.h"
 
 #define TESSERA_VERSION "0.1"
 
@@ -96,9 +98,8 @@ void hyp_main(const struct platform_info *info, const void *fdt)
 	struct vm_config cfg;
 	int ret;
 
-	log_info("Tessera %s hypervisor on %s: %u CPUs, %llu MiB RAM at %#llx\n",
-		 TESSERA_VERSION, PLAT_NAME, info->cpu_count,
-		 (unsigned long long)(info->mem[0].size >> 20),
+	log_info("Tessera %s hypervisor on %s: %u CPUs, %llu MiB RAM at %#llx\n", TESSERA_VERSION,
+		 PLAT_NAME, info->cpu_count, (unsigned long long)(info->mem[0].size >> 20),
 		 (unsigned long long)info->mem[0].base);
 	pcpus_init(info);
 	memory_init(info, fdt);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Physical interrupt table: handlers registered at boot, looked up by INTID on every IRQ. */
-#include "hyp/errno.h"
 #include "hyp/irq.h"
+
+#include "hyp/errno.h"
 #include "hyp/log.h"
 
 static irq_handler_fn handlers[IRQ_MAX_INTID];

@@ -4,6 +4,7 @@
  * start secondary CPUs and power off, and waiting for interrupts while no vCPU runs.
  */
 #include "hyp/arch/cpu.h"
+
 #include "hyp/arch/gic.h"
 #include "hyp/arch/layout.h"
 #include "hyp/arch/sysreg.h"
@@ -76,7 +77,8 @@ void arm64_irq_handle(void)
 
 void arch_idle(void)
 {
-	/* WFI wakes on a pending interrupt even while PSTATE.I masks it (ARM DDI0487 K.a D1.6.2). */
+	/* WFI wakes on a pending interrupt even while PSTATE.I masks it (ARM DDI0487 K.a D1.6.2).
+	 */
 	dsb(sy);
 	wfi();
 	arm64_irq_handle();

@@ -4,13 +4,14 @@
  * the forwarded EL1 virtual timer (GICv3 IHI0069 H §4.?: an LR with HW = 1 lets the guest's
  * deactivation deactivate the physical interrupt, so the guest's EOI costs no exit).
  */
+#include "hyp/irq.h"
+
 #include "hyp/arch/cpu.h"
 #include "hyp/arch/gic.h"
 #include "hyp/arch/sysreg.h"
 #include "hyp/arch_api.h"
 #include "hyp/check.h"
 #include "hyp/init.h"
-#include "hyp/irq.h"
 #include "hyp/sched.h"
 #include "hyp/vm.h"
 

@@ -26,8 +26,9 @@
 /* CPTR_EL2: trap SVE (TZ), SME (TSM) and activity monitors (TAM); FP/SIMD stays native. */
 #define GUEST_CPTR (CPTR_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TAM)
 /* VTCR_EL2, ARM DDI0487 K.a D19.2.157: T0SZ 25, SL0 1 (level 1), WBWA walks, inner shareable. */
-#define VTCR_VALUE(ps) (BIT(31) | ((uint64_t)(ps) << 16) | (3ULL << 12) | (1ULL << 10) |          \
-			(1ULL << 8) | (1ULL << 6) | 25ULL)
+#define VTCR_VALUE(ps)                                                                             \
+	(BIT(31) | ((uint64_t)(ps) << 16) | (3ULL << 12) | (1ULL << 10) | (1ULL << 8) |            \
+	 (1ULL << 6) | 25ULL)
 #define GUEST_PSTATE (PSR_MODE_EL1H | PSR_DAIF)
 
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)

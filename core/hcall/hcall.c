@@ -63,12 +63,12 @@ static void hc_exit_dump(struct vcpu *v, struct smccc_regs *r)
 }
 
 static const hcall_fn hcall_table[] = {
-	[TESSERA_HC_VERSION & 0xffff] = hc_version,
-	[TESSERA_HC_NOP & 0xffff] = hc_nop,
-	[TESSERA_HC_VM_INFO & 0xffff] = hc_vm_info,
-	[TESSERA_HC_CONSOLE_PUTC & 0xffff] = hc_console_putc,
-	[TESSERA_HC_EXIT_COUNT & 0xffff] = hc_exit_count,
-	[TESSERA_HC_EXIT_DUMP & 0xffff] = hc_exit_dump,
+    [TESSERA_HC_VERSION & 0xffff] = hc_version,
+    [TESSERA_HC_NOP & 0xffff] = hc_nop,
+    [TESSERA_HC_VM_INFO & 0xffff] = hc_vm_info,
+    [TESSERA_HC_CONSOLE_PUTC & 0xffff] = hc_console_putc,
+    [TESSERA_HC_EXIT_COUNT & 0xffff] = hc_exit_count,
+    [TESSERA_HC_EXIT_DUMP & 0xffff] = hc_exit_dump,
 };
 
 void hcall_dispatch(void *vcpu, struct smccc_regs *r)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Tessera's log: each message is formatted first and written whole under the console lock. */
-#include "hyp/console.h"
 #include "hyp/log.h"
+
+#include "hyp/console.h"
 #include "hyp/string.h"
 
 void log_vprintf(const char *prefix, const char *fmt, va_list ap)

@@ -6,9 +6,10 @@
  * blocks or its slice ends; CNTHP marks the slice end and the earliest virtual-timer deadline
  * among the CPU's sleeping, switched-out vCPUs.
  */
+#include "hyp/sched.h"
+
 #include "hyp/arch_api.h"
 #include "hyp/log.h"
-#include "hyp/sched.h"
 #include "hyp/vm.h"
 
 struct pcpu pcpus[SCHED_MAX_PCPUS];
@@ -149,7 +150,8 @@ struct vcpu *sched_next(struct vcpu *cur)
 
 			v = pick_shared(p, now);
 			if (v) {
-				prepare(p, v); /* before arming: the vCPU put here needs its timer watched */
+				prepare(p, v); /* before arming: the vCPU put here needs its timer
+						  watched */
 			}
 			arm_hyp_timer(p, v, now);
 		}

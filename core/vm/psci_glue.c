@@ -3,8 +3,9 @@
  * vCPU lifecycle decisions behind PSCI (PSCI DEN0022 E §5): power on and off, affinity state,
  * suspend as standby, and whole-VM off and reset. vdev/psci has validated the arguments.
  */
-#include "hyp/arch_api.h"
 #include "hyp/psci_glue.h"
+
+#include "hyp/arch_api.h"
 #include "hyp/sched.h"
 #include "hyp/vm.h"
 
@@ -94,11 +95,11 @@ static void system_reset(void *ctx)
 }
 
 const struct psci_ops vcpu_psci_ops = {
-	.cpu_on = cpu_on,
-	.cpu_off = cpu_off,
-	.cpu_suspend = cpu_suspend,
-	.affinity_info = affinity_info,
-	.system_off = system_off,
-	.system_reset = system_reset,
-	.hypercall = hcall_dispatch,
+    .cpu_on = cpu_on,
+    .cpu_off = cpu_off,
+    .cpu_suspend = cpu_suspend,
+    .affinity_info = affinity_info,
+    .system_off = system_off,
+    .system_reset = system_reset,
+    .hypercall = hcall_dispatch,
 };

@@ -3,12 +3,13 @@
  * VM construction and whole-VM state changes (off, reset). Lock order: vm->lock, then the
  * device models' locks (pl011, vgic), then the page pool's.
  */
+#include "hyp/vm.h"
+
 #include "hyp/arch_api.h"
 #include "hyp/check.h"
 #include "hyp/errno.h"
 #include "hyp/log.h"
 #include "hyp/sched.h"
-#include "hyp/vm.h"
 
 extern struct page_pool hyp_pool;
 
@@ -60,7 +61,8 @@ static int create_devices(struct vm *vm)
 				 &vgic_redist_ops, &vm->vgic, "gicr");
 	}
 	if (!ret) {
-		ret = add_region(vm, GUEST_UART_BASE, PL011_MMIO_SIZE, &pl011_ops, &vm->uart, "uart");
+		ret =
+		    add_region(vm, GUEST_UART_BASE, PL011_MMIO_SIZE, &pl011_ops, &vm->uart, "uart");
 	}
 	return ret;
 }
@@ -138,7 +140,7 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 static void vm_log_exits(const struct vm *vm)
 {
 	static const char *const names[TESSERA_EXIT_CLASS_COUNT] = {
-		"hvc", "smc", "mmio", "sysreg", "wfx", "irq", "abort", "undef", "other"};
+	    "hvc", "smc", "mmio", "sysreg", "wfx", "irq", "abort", "undef", "other"};
 
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		char line[256];

@@ -3,10 +3,11 @@
  * The VM description from Tessera's command line ("vm.vcpus=2 vm.mem=512M"), parsed and
  * validated completely before anything is built, with errors that name the offending key.
  */
+#include "hyp/vm_config.h"
+
 #include "hyp/errno.h"
 #include "hyp/log.h"
 #include "hyp/string.h"
-#include "hyp/vm_config.h"
 
 #define MEM_MIN (16ULL << 20)
 
@@ -55,7 +56,8 @@ static int set_key(struct vm_config *cfg, const char *key, size_t klen, const ch
 
 	if (klen == 8 && !strncmp(key, "vm.vcpus", 8)) {
 		if (!parse_u64(val, vlen, &n, false) || n == 0 || n > VM_CONFIG_MAX_VCPUS) {
-			fmt_snprintf(err, err_size, "vm.vcpus: expected 1 to %u", VM_CONFIG_MAX_VCPUS);
+			fmt_snprintf(err, err_size, "vm.vcpus: expected 1 to %u",
+				     VM_CONFIG_MAX_VCPUS);
 			return -EINVAL;
 		}
 		cfg->nr_vcpus = (unsigned)n;
@@ -63,8 +65,9 @@ static int set_key(struct vm_config *cfg, const char *key, size_t klen, const ch
 	}
 	if (klen == 6 && !strncmp(key, "vm.mem", 6)) {
 		if (!parse_u64(val, vlen, &n, true) || n < MEM_MIN || !IS_ALIGNED(n, SZ_2M)) {
-			fmt_snprintf(err, err_size,
-				     "vm.mem: expected a multiple of 2M of at least 16M (e.g. 512M)");
+			fmt_snprintf(
+			    err, err_size,
+			    "vm.mem: expected a multiple of 2M of at least 16M (e.g. 512M)");
 			return -EINVAL;
 		}
 		cfg->mem_size = n;
@@ -74,8 +77,7 @@ static int set_key(struct vm_config *cfg, const char *key, size_t klen, const ch
 	return -EINVAL;
 }
 
-static int parse_word(struct vm_config *cfg, const char *w, size_t len, char *err,
-		      size_t err_size)
+static int parse_word(struct vm_config *cfg, const char *w, size_t len, char *err, size_t err_size)
 {
 	const char *eq = memchr(w, '=', len);
 
@@ -86,8 +88,7 @@ static int parse_word(struct vm_config *cfg, const char *w, size_t len, char *er
 		report_word(err, err_size, w, len, "expected key=value");
 		return -EINVAL;
 	}
-	return set_key(cfg, w, (size_t)(eq - w), eq + 1, len - (size_t)(eq - w) - 1, err,
-		       err_size);
+	return set_key(cfg, w, (size_t)(eq - w), eq + 1, len - (size_t)(eq - w) - 1, err, err_size);
 }
 
 int vm_config_parse(const char *cmdline, struct vm_config *cfg, char *err, size_t err_size)
@@ -115,8 +116,7 @@ int vm_config_parse(const char *cmdline, struct vm_config *cfg, char *err, size_
 	return 0;
 }
 
-int vm_config_check(const struct vm_config *cfg, uint64_t free_bytes, char *err,
-		    size_t err_size)
+int vm_config_check(const struct vm_config *cfg, uint64_t free_bytes, char *err, size_t err_size)
 {
 	if (cfg->mem_size > free_bytes) {
 		fmt_snprintf(err, err_size, "vm.mem: %llu MiB asked, %llu MiB free",

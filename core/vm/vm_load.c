@@ -68,16 +68,16 @@ static void copy_in(struct vm *vm, uint64_t ipa, const struct vm_image *img)
 static int write_dtb(struct vm *vm, const struct guest_layout *l)
 {
 	struct guest_fdt_params p = {
-		.ram_base = GUEST_RAM_BASE,
-		.ram_size = vm->cfg.mem_size,
-		.nr_vcpus = vm->nr_vcpus,
-		.bootargs = vm->cfg.bootargs,
-		.initrd_start = vm->cfg.initrd.size ? l->initrd : 0,
-		.initrd_size = vm->cfg.initrd.size,
-		.gicd_base = GUEST_GICD_BASE,
-		.gicr_base = GUEST_GICR_BASE,
-		.uart_base = GUEST_UART_BASE,
-		.uart_spi = GUEST_UART_SPI,
+	    .ram_base = GUEST_RAM_BASE,
+	    .ram_size = vm->cfg.mem_size,
+	    .nr_vcpus = vm->nr_vcpus,
+	    .bootargs = vm->cfg.bootargs,
+	    .initrd_start = vm->cfg.initrd.size ? l->initrd : 0,
+	    .initrd_size = vm->cfg.initrd.size,
+	    .gicd_base = GUEST_GICD_BASE,
+	    .gicr_base = GUEST_GICR_BASE,
+	    .uart_base = GUEST_UART_BASE,
+	    .uart_spi = GUEST_UART_SPI,
 	};
 	void *dst = ipa_to_hva(vm, l->dtb);
 	int size = guest_fdt_build(dst, DTB_MAX_SIZE, &p);
@@ -96,7 +96,8 @@ int vm_load_images(struct vm *vm)
 
 	place_kernel(vm, &l);
 	if (!vm_ipa_is_ram(vm, l.kernel, l.dtb + DTB_MAX_SIZE - l.kernel)) {
-		log_error("vm%u: kernel, initrd and DTB need %llu MiB; vm.mem is %llu MiB\n", vm->id,
+		log_error("vm%u: kernel, initrd and DTB need %llu MiB; vm.mem is %llu MiB\n",
+			  vm->id,
 			  (unsigned long long)((l.dtb + DTB_MAX_SIZE - GUEST_RAM_BASE) >> 20),
 			  (unsigned long long)(vm->cfg.mem_size >> 20));
 		return -E2BIG;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Guest MMIO after decode: the VM's bus, then console input that was waiting for FIFO room. */
+#include "hyp/vm_mmio.h"
+
 #include "hyp/console.h"
 #include "hyp/vm.h"
-#include "hyp/vm_mmio.h"
 
 int vm_mmio(struct vm *vm, struct mmio_access *acc)
 {

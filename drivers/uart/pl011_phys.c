@@ -6,9 +6,9 @@
 #define UARTFR 0x018
 #define UARTIMSC 0x038
 #define UARTICR 0x044
-#define FR_TXFF BIT(5) /* transmit FIFO full, DDI0183G §3.3.3 */
-#define FR_RXFE BIT(4) /* receive FIFO empty */
-#define FR_BUSY BIT(3) /* still transmitting */
+#define FR_TXFF BIT(5)		 /* transmit FIFO full, DDI0183G §3.3.3 */
+#define FR_RXFE BIT(4)		 /* receive FIFO empty */
+#define FR_BUSY BIT(3)		 /* still transmitting */
 #define INT_RX (BIT(4) | BIT(6)) /* RXIM and RTIM, DDI0183G §3.3.10 */
 
 static volatile uint32_t *uart;

@@ -11,7 +11,7 @@
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /** Format into buf; %d %i %u %x %lx %llx %zu %s %c %p and widths/zero-padding are supported. */
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /** Print prefix and one formatted message to the hypervisor console, as one write. */
 void log_vprintf(const char *prefix, const char *fmt, va_list ap);

@@ -15,11 +15,11 @@
 
 struct page_pool {
 	struct spinlock lock;
-	uint64_t base;	   /**< physical address of page 0 */
+	uint64_t base; /**< physical address of page 0 */
 	uint64_t npages;
-	uint64_t *bitmap;  /**< bit set = page in use */
+	uint64_t *bitmap; /**< bit set = page in use */
 	uint64_t free_pages;
-	uint64_t hint;	   /**< where the next single-page search starts */
+	uint64_t hint; /**< where the next single-page search starts */
 };
 
 /** Manage [base, base + size); bitmap must hold size / 4 KiB bits. All pages start free. */

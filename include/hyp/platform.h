@@ -34,11 +34,12 @@ struct platform_info {
 	uint64_t gicd_base, gicd_size;
 	uint64_t gicr_base, gicr_size;
 	uint64_t uart_base, uart_size;
-	unsigned uart_intid;	/**< GIC INTID of the UART (SPI n -> 32 + n) */
-	unsigned timer_intid[4]; /**< secure phys, non-secure phys, virtual, hyp phys (PPI -> 16+n) */
+	unsigned uart_intid; /**< GIC INTID of the UART (SPI n -> 32 + n) */
+	unsigned
+	    timer_intid[4]; /**< secure phys, non-secure phys, virtual, hyp phys (PPI -> 16+n) */
 	enum psci_conduit psci;
-	struct boot_module kernel;  /**< compatible "multiboot,kernel" */
-	struct boot_module initrd;  /**< compatible "multiboot,ramdisk" */
+	struct boot_module kernel;	  /**< compatible "multiboot,kernel" */
+	struct boot_module initrd;	  /**< compatible "multiboot,ramdisk" */
 	char bootargs[PLAT_BOOTARGS_MAX]; /**< /chosen/bootargs: Tessera's own command line */
 };
 

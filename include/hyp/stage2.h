@@ -23,7 +23,7 @@
 struct stage2 {
 	struct spinlock lock;
 	struct page_pool *pool;
-	hpa_t root;	/**< level-1 table */
+	hpa_t root; /**< level-1 table */
 	uint16_t vmid;
 	uint64_t table_pages; /**< tables below the root currently allocated, for leak checks */
 };

@@ -12,6 +12,7 @@
 #include "hyp/vcpu.h"
 #include "hyp/vdev.h"
 #include "hyp/vm_config.h"
+
 #include "vdev/irqchip/vgic3/vgic3.h"
 #include "vdev/uart/pl011.h"
 

@@ -19,7 +19,7 @@ struct test_case {
 
 void test_register(struct test_case *tc);
 void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 bool test_failed(void);
 
 #define TEST(suite, name)                                                                          \

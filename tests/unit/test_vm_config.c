@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hyp/vm_config.h"
+
 #include "test.h"
 
 static int parse(const char *cmdline, struct vm_config *cfg, char *err)

@@ -54,7 +54,8 @@ struct psci_ops {
 	/** Power the caller off; does not fail for a vCPU that is on. */
 	int32_t (*cpu_off)(void *ctx);
 	/** Standby or power-down; a power-down wakes at entry with x0 = context_id. */
-	int32_t (*cpu_suspend)(void *ctx, uint32_t power_state, uint64_t entry, uint64_t context_id);
+	int32_t (*cpu_suspend)(void *ctx, uint32_t power_state, uint64_t entry,
+			       uint64_t context_id);
 	int32_t (*affinity_info)(void *ctx, uint64_t target_mpidr, uint32_t lowest_level);
 	void (*system_off)(void *ctx);
 	void (*system_reset)(void *ctx);

@@ -15,8 +15,8 @@
 
 /** Where the model's output goes. Both are called with the model's lock held. */
 struct pl011_backend {
-	void (*tx)(void *ctx, uint8_t byte);  /**< the guest transmitted a byte */
-	void (*irq)(void *ctx, bool level);   /**< the UARTINTR line changed level */
+	void (*tx)(void *ctx, uint8_t byte); /**< the guest transmitted a byte */
+	void (*irq)(void *ctx, bool level);  /**< the UARTINTR line changed level */
 };
 
 struct pl011 {

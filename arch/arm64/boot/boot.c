@@ -4,7 +4,6 @@
  * hand over to the core. Nothing before the MMU is on may take a lock: exclusives need Normal
  * memory.
  */
-#include "board.h"
 #include "hyp/arch/cpu.h"
 #include "hyp/arch/mmu.h"
 #include "hyp/console.h"
@@ -12,6 +11,8 @@
 #include "hyp/init.h"
 #include "hyp/plat_console.h"
 #include "hyp/string.h"
+
+#include "board.h"
 
 #define FDT_MAX_SIZE (2U << 20)
 

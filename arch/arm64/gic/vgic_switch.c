@@ -7,49 +7,60 @@
 #include "hyp/arch/gic.h"
 #include "hyp/arch/sysreg.h"
 
+/* ICH_LR<n>_EL2 is S3_4_C12_C12_<n> for n < 8 and S3_4_C12_C13_<n - 8> above. */
+#define LR_READ(n, crm, op2)                                                                       \
+	case n:                                                                                    \
+		return read_sysreg(S3_4_C12_C##crm##_##op2)
+#define LR_WRITE(n, crm, op2, v)                                                                   \
+	case n:                                                                                    \
+		write_sysreg(S3_4_C12_C##crm##_##op2, v);                                          \
+		break
+
 static uint64_t lr_read(unsigned n)
 {
 	switch (n) {
-	case 0: return read_sysreg(S3_4_C12_C12_0);
-	case 1: return read_sysreg(S3_4_C12_C12_1);
-	case 2: return read_sysreg(S3_4_C12_C12_2);
-	case 3: return read_sysreg(S3_4_C12_C12_3);
-	case 4: return read_sysreg(S3_4_C12_C12_4);
-	case 5: return read_sysreg(S3_4_C12_C12_5);
-	case 6: return read_sysreg(S3_4_C12_C12_6);
-	case 7: return read_sysreg(S3_4_C12_C12_7);
-	case 8: return read_sysreg(S3_4_C12_C13_0);
-	case 9: return read_sysreg(S3_4_C12_C13_1);
-	case 10: return read_sysreg(S3_4_C12_C13_2);
-	case 11: return read_sysreg(S3_4_C12_C13_3);
-	case 12: return read_sysreg(S3_4_C12_C13_4);
-	case 13: return read_sysreg(S3_4_C12_C13_5);
-	case 14: return read_sysreg(S3_4_C12_C13_6);
-	case 15: return read_sysreg(S3_4_C12_C13_7);
-	default: return 0;
+		LR_READ(0, 12, 0);
+		LR_READ(1, 12, 1);
+		LR_READ(2, 12, 2);
+		LR_READ(3, 12, 3);
+		LR_READ(4, 12, 4);
+		LR_READ(5, 12, 5);
+		LR_READ(6, 12, 6);
+		LR_READ(7, 12, 7);
+		LR_READ(8, 13, 0);
+		LR_READ(9, 13, 1);
+		LR_READ(10, 13, 2);
+		LR_READ(11, 13, 3);
+		LR_READ(12, 13, 4);
+		LR_READ(13, 13, 5);
+		LR_READ(14, 13, 6);
+		LR_READ(15, 13, 7);
+	default:
+		return 0;
 	}
 }
 
 static void lr_write(unsigned n, uint64_t v)
 {
 	switch (n) {
-	case 0: write_sysreg(S3_4_C12_C12_0, v); break;
-	case 1: write_sysreg(S3_4_C12_C12_1, v); break;
-	case 2: write_sysreg(S3_4_C12_C12_2, v); break;
-	case 3: write_sysreg(S3_4_C12_C12_3, v); break;
-	case 4: write_sysreg(S3_4_C12_C12_4, v); break;
-	case 5: write_sysreg(S3_4_C12_C12_5, v); break;
-	case 6: write_sysreg(S3_4_C12_C12_6, v); break;
-	case 7: write_sysreg(S3_4_C12_C12_7, v); break;
-	case 8: write_sysreg(S3_4_C12_C13_0, v); break;
-	case 9: write_sysreg(S3_4_C12_C13_1, v); break;
-	case 10: write_sysreg(S3_4_C12_C13_2, v); break;
-	case 11: write_sysreg(S3_4_C12_C13_3, v); break;
-	case 12: write_sysreg(S3_4_C12_C13_4, v); break;
-	case 13: write_sysreg(S3_4_C12_C13_5, v); break;
-	case 14: write_sysreg(S3_4_C12_C13_6, v); break;
-	case 15: write_sysreg(S3_4_C12_C13_7, v); break;
-	default: break;
+		LR_WRITE(0, 12, 0, v);
+		LR_WRITE(1, 12, 1, v);
+		LR_WRITE(2, 12, 2, v);
+		LR_WRITE(3, 12, 3, v);
+		LR_WRITE(4, 12, 4, v);
+		LR_WRITE(5, 12, 5, v);
+		LR_WRITE(6, 12, 6, v);
+		LR_WRITE(7, 12, 7, v);
+		LR_WRITE(8, 13, 0, v);
+		LR_WRITE(9, 13, 1, v);
+		LR_WRITE(10, 13, 2, v);
+		LR_WRITE(11, 13, 3, v);
+		LR_WRITE(12, 13, 4, v);
+		LR_WRITE(13, 13, 5, v);
+		LR_WRITE(14, 13, 6, v);
+		LR_WRITE(15, 13, 7, v);
+	default:
+		break;
 	}
 }
 
@@ -59,7 +70,7 @@ void arm64_vgic_save(struct gic_lr_state *s)
 	for (unsigned i = 0; i < s->used_lrs; i++) {
 		s->lr[i] = lr_read(i);
 	}
-	s->vmcr = (uint32_t)read_sysreg(S3_4_C12_C11_7); /* ICH_VMCR_EL2 */
+	s->vmcr = (uint32_t)read_sysreg(S3_4_C12_C11_7);   /* ICH_VMCR_EL2 */
 	s->ap1r[0] = (uint32_t)read_sysreg(S3_4_C12_C9_0); /* ICH_AP1R0_EL2 */
 	s->ap0r[0] = (uint32_t)read_sysreg(S3_4_C12_C8_0); /* ICH_AP0R0_EL2 */
 	/* A level maintenance interrupt (UIE, EOI) would re-fire at EL2 until the next entry. */

@@ -4,6 +4,7 @@
  * keys and the virtual timer. Runs only when a physical CPU changes which vCPU it holds.
  */
 #include "hyp/arch/el1_switch.h"
+
 #include "hyp/arch/sysreg.h"
 
 #define SAVE(s, r) ((s)->r = read_sysreg(r))

@@ -20,8 +20,8 @@
 #define MAIR_VALUE 0xff00ULL
 /* TCR_EL2: T0SZ = 25 (39-bit VA, start at level 1), WBWA inner shareable walks, 4 KiB granule. */
 #define TCR_RES1 (BIT(31) | BIT(23))
-#define TCR_VALUE(ps) (TCR_RES1 | ((uint64_t)(ps) << 16) | (3ULL << 12) | (1ULL << 10) |         \
-		       (1ULL << 8) | 25ULL)
+#define TCR_VALUE(ps)                                                                              \
+	(TCR_RES1 | ((uint64_t)(ps) << 16) | (3ULL << 12) | (1ULL << 10) | (1ULL << 8) | 25ULL)
 
 static uint64_t el2_l1[512] __aligned(4096);
 
@@ -53,7 +53,8 @@ void arm64_mmu_enable(void)
 	write_sysreg(mair_el2, MAIR_VALUE);
 	write_sysreg(tcr_el2, TCR_VALUE(MIN(parange, 5ULL)));
 	write_sysreg(ttbr0_el2, (uint64_t)(uintptr_t)el2_l1);
-	/* Tables were written with the MMU off: make them visible to the walker, drop stale TLBs. */
+	/* Tables were written with the MMU off: make them visible to the walker, drop stale TLBs.
+	 */
 	dsb(ish);
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb(ish);

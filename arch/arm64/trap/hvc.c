@@ -6,6 +6,7 @@
 #include "hyp/arch/trap.h"
 #include "hyp/psci_glue.h"
 #include "hyp/vm.h"
+
 #include "vdev/psci/smccc.h"
 
 static void smccc_call(struct vcpu *v)

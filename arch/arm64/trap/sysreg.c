@@ -6,6 +6,7 @@
  * sorted table. An access to anything not described is UNDEFINED for the guest.
  */
 #include "hyp/arch/sysreg.h"
+
 #include "hyp/arch/trap.h"
 #include "hyp/check.h"
 #include "hyp/vm.h"
@@ -41,10 +42,10 @@ static bool wi(struct vcpu *v, uint64_t val)
 
 /* Sorted by ISS encoding value (op2 sorts before op1); checked at boot. */
 static const struct sysreg_desc sysreg_table[] = {
-	{SYSREG_ISS(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", raz, wi},
-	{SYSREG_ISS(3, 3, 14, 2, 1), "CNTP_CTL_EL0", raz, wi},
-	{SYSREG_ISS(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", raz, wi},
-	{SYSREG_ISS(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", NULL, sgi1r_write},
+    {SYSREG_ISS(3, 3, 14, 2, 0), "CNTP_TVAL_EL0", raz, wi},
+    {SYSREG_ISS(3, 3, 14, 2, 1), "CNTP_CTL_EL0", raz, wi},
+    {SYSREG_ISS(3, 3, 14, 2, 2), "CNTP_CVAL_EL0", raz, wi},
+    {SYSREG_ISS(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", NULL, sgi1r_write},
 };
 
 void arm64_sysreg_table_check(void);
@@ -76,7 +77,7 @@ static const struct sysreg_desc *lookup(uint64_t enc)
 }
 
 #define ID_CASE(crm, op2)                                                                          \
-	case (crm) * 8 + (op2):                                                                    \
+	case (crm)*8 + (op2):                                                                      \
 		return read_sysreg(S3_0_C0_C##crm##_##op2)
 #define ID_ROW(crm)                                                                                \
 	ID_CASE(crm, 0);                                                                           \
@@ -173,8 +174,8 @@ void arm64_trap_sysreg(struct vcpu *v)
 	bool read = (esr & SYSREG_ISS_DIR_READ) != 0;
 	unsigned rt = (unsigned)(esr >> SYSREG_ISS_RT_SHIFT) & 0x1f;
 	uint64_t val = read ? 0 : vcpu_reg_get(v, rt);
-	bool ok = is_id_space(enc) ? id_access(v, enc, read, &val)
-				   : table_access(v, enc, read, &val);
+	bool ok =
+	    is_id_space(enc) ? id_access(v, enc, read, &val) : table_access(v, enc, read, &val);
 
 	if (!ok) {
 		vcpu_count_exit(v, TESSERA_EXIT_UNDEF);

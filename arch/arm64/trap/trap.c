@@ -4,11 +4,12 @@
  * ESR_EL2.EC through one table (ARM DDI0487 K.a D19.2.40), and let the scheduler pick what runs
  * next. Every class without a handler reflects UNDEF into the guest.
  */
+#include "hyp/arch/trap.h"
+
 #include "hyp/arch/cpu.h"
 #include "hyp/arch/gic.h"
 #include "hyp/arch/layout.h"
 #include "hyp/arch/sysreg.h"
-#include "hyp/arch/trap.h"
 #include "hyp/arch_api.h"
 #include "hyp/check.h"
 #include "hyp/log.h"
@@ -36,13 +37,10 @@ static void trap_wfx(struct vcpu *v)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 static const exit_handler_fn exit_handlers[EC_MAX + 1] = {
-	[0 ... EC_MAX] = trap_unknown,
-	[EC_WFX] = trap_wfx,
-	[EC_HVC64] = arm64_trap_hvc,
-	[EC_SMC64] = arm64_trap_smc,
-	[EC_SYSREG] = arm64_trap_sysreg,
-	[EC_IABT_LOW] = arm64_trap_iabt,
-	[EC_DABT_LOW] = arm64_trap_dabt,
+    [0 ... EC_MAX] = trap_unknown,   [EC_WFX] = trap_wfx,
+    [EC_HVC64] = arm64_trap_hvc,     [EC_SMC64] = arm64_trap_smc,
+    [EC_SYSREG] = arm64_trap_sysreg, [EC_IABT_LOW] = arm64_trap_iabt,
+    [EC_DABT_LOW] = arm64_trap_dabt,
 };
 #pragma GCC diagnostic pop
 

@@ -89,32 +89,32 @@ static uint32_t gicd_irouter_write(const struct vgic_mmio *m, uint64_t value)
 
 /* Sorted by offset; reserved gaps are RAZ/WI. Map: GICv3 IHI0069 H §12.8. */
 const struct vgic_reg vgic_dist_regs[] = {
-	/* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 */
-	VGIC_REG(0x0000, 4, VGIC_W32, gicd_ctlr_read, gicd_ctlr_write),
-	VGIC_REG(0x0004, 4, VGIC_W32, gicd_typer_read, vgic_reg_wi),
-	VGIC_REG(0x0008, 4, VGIC_W32, gicd_iidr_read, vgic_reg_wi),
-	VGIC_REG(0x000C, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
-	/* GICD_IGROUPR<n> */
-	VGIC_REG_IRQ(0x0080, VGIC_NR_INTIDS, 1, vgic_field_group_read, vgic_field_group_write),
-	/* GICD_ISENABLER<n>, GICD_ICENABLER<n> */
-	VGIC_REG_IRQ(0x0100, VGIC_NR_INTIDS, 1, vgic_field_enable_read, vgic_field_set_enable),
-	VGIC_REG_IRQ(0x0180, VGIC_NR_INTIDS, 1, vgic_field_enable_read, vgic_field_clear_enable),
-	/* GICD_ISPENDR<n>, GICD_ICPENDR<n> */
-	VGIC_REG_IRQ(0x0200, VGIC_NR_INTIDS, 1, vgic_field_pending_read, vgic_field_set_pending),
-	VGIC_REG_IRQ(0x0280, VGIC_NR_INTIDS, 1, vgic_field_pending_read, vgic_field_clear_pending),
-	/* GICD_ISACTIVER<n>, GICD_ICACTIVER<n> */
-	VGIC_REG_IRQ(0x0300, VGIC_NR_INTIDS, 1, vgic_field_active_read, vgic_field_set_active),
-	VGIC_REG_IRQ(0x0380, VGIC_NR_INTIDS, 1, vgic_field_active_read, vgic_field_clear_active),
-	/* GICD_IPRIORITYR<n>: INTIDs 0-1019 */
-	VGIC_REG_IRQ(0x0400, 1020, 8, vgic_field_priority_read, vgic_field_priority_write),
-	/* GICD_ICFGR<n> */
-	VGIC_REG_IRQ(0x0C00, VGIC_NR_INTIDS, 2, vgic_field_cfg_read, vgic_field_cfg_write),
-	/* GICD_IGRPMODR<n>: RAZ/WI when DS=1, GICv3 IHI0069 H §12.9 */
-	VGIC_REG(0x0D00, VGIC_NR_INTIDS / 8, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
-	/* GICD_IROUTER<n>: INTIDs 0-1019, 0-31 RAZ/WI */
-	VGIC_REG(0x6000, 1020 * 8, VGIC_W32 | VGIC_W64, gicd_irouter_read, gicd_irouter_write),
-	/* GICD_PIDR2 */
-	VGIC_REG(0xFFE8, 4, VGIC_W32, gicd_pidr2_read, vgic_reg_wi),
+    /* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 */
+    VGIC_REG(0x0000, 4, VGIC_W32, gicd_ctlr_read, gicd_ctlr_write),
+    VGIC_REG(0x0004, 4, VGIC_W32, gicd_typer_read, vgic_reg_wi),
+    VGIC_REG(0x0008, 4, VGIC_W32, gicd_iidr_read, vgic_reg_wi),
+    VGIC_REG(0x000C, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    /* GICD_IGROUPR<n> */
+    VGIC_REG_IRQ(0x0080, VGIC_NR_INTIDS, 1, vgic_field_group_read, vgic_field_group_write),
+    /* GICD_ISENABLER<n>, GICD_ICENABLER<n> */
+    VGIC_REG_IRQ(0x0100, VGIC_NR_INTIDS, 1, vgic_field_enable_read, vgic_field_set_enable),
+    VGIC_REG_IRQ(0x0180, VGIC_NR_INTIDS, 1, vgic_field_enable_read, vgic_field_clear_enable),
+    /* GICD_ISPENDR<n>, GICD_ICPENDR<n> */
+    VGIC_REG_IRQ(0x0200, VGIC_NR_INTIDS, 1, vgic_field_pending_read, vgic_field_set_pending),
+    VGIC_REG_IRQ(0x0280, VGIC_NR_INTIDS, 1, vgic_field_pending_read, vgic_field_clear_pending),
+    /* GICD_ISACTIVER<n>, GICD_ICACTIVER<n> */
+    VGIC_REG_IRQ(0x0300, VGIC_NR_INTIDS, 1, vgic_field_active_read, vgic_field_set_active),
+    VGIC_REG_IRQ(0x0380, VGIC_NR_INTIDS, 1, vgic_field_active_read, vgic_field_clear_active),
+    /* GICD_IPRIORITYR<n>: INTIDs 0-1019 */
+    VGIC_REG_IRQ(0x0400, 1020, 8, vgic_field_priority_read, vgic_field_priority_write),
+    /* GICD_ICFGR<n> */
+    VGIC_REG_IRQ(0x0C00, VGIC_NR_INTIDS, 2, vgic_field_cfg_read, vgic_field_cfg_write),
+    /* GICD_IGRPMODR<n>: RAZ/WI when DS=1, GICv3 IHI0069 H §12.9 */
+    VGIC_REG(0x0D00, VGIC_NR_INTIDS / 8, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    /* GICD_IROUTER<n>: INTIDs 0-1019, 0-31 RAZ/WI */
+    VGIC_REG(0x6000, 1020 * 8, VGIC_W32 | VGIC_W64, gicd_irouter_read, gicd_irouter_write),
+    /* GICD_PIDR2 */
+    VGIC_REG(0xFFE8, 4, VGIC_W32, gicd_pidr2_read, vgic_reg_wi),
 };
 const size_t vgic_dist_regs_count = ARRAY_SIZE(vgic_dist_regs);
 
@@ -133,6 +133,6 @@ static int vgic_dist_write(void *dev, uint64_t offset, unsigned width, uint64_t 
 }
 
 const struct vdev_ops vgic_dist_ops = {
-	.read = vgic_dist_read,
-	.write = vgic_dist_write,
+    .read = vgic_dist_read,
+    .write = vgic_dist_write,
 };

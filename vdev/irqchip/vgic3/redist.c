@@ -64,41 +64,40 @@ static uint32_t gicr_waker_write(const struct vgic_mmio *m, uint64_t value)
 
 /* RD_base frame, sorted; reserved gaps are RAZ/WI. */
 const struct vgic_reg vgic_rd_regs[] = {
-	/* GICR_CTLR: RWP and UWP read 0 (writes apply at once), GICv3 IHI0069 H §12.11.2 */
-	VGIC_REG(0x0000, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
-	/* GICR_IIDR, GICR_TYPER, GICR_WAKER */
-	VGIC_REG(0x0004, 4, VGIC_W32, gicr_iidr_read, vgic_reg_wi),
-	VGIC_REG(0x0008, 8, VGIC_W32 | VGIC_W64, gicr_typer_read, vgic_reg_wi),
-	VGIC_REG(0x0014, 4, VGIC_W32, gicr_waker_read, gicr_waker_write),
-	/* GICR_PROPBASER, GICR_PENDBASER: no LPIs */
-	VGIC_REG(0x0070, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
-	VGIC_REG(0x0078, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
-	/* GICR_PIDR2 */
-	VGIC_REG(0xFFE8, 4, VGIC_W32, gicr_pidr2_read, vgic_reg_wi),
+    /* GICR_CTLR: RWP and UWP read 0 (writes apply at once), GICv3 IHI0069 H §12.11.2 */
+    VGIC_REG(0x0000, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    /* GICR_IIDR, GICR_TYPER, GICR_WAKER */
+    VGIC_REG(0x0004, 4, VGIC_W32, gicr_iidr_read, vgic_reg_wi),
+    VGIC_REG(0x0008, 8, VGIC_W32 | VGIC_W64, gicr_typer_read, vgic_reg_wi),
+    VGIC_REG(0x0014, 4, VGIC_W32, gicr_waker_read, gicr_waker_write),
+    /* GICR_PROPBASER, GICR_PENDBASER: no LPIs */
+    VGIC_REG(0x0070, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG(0x0078, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
+    /* GICR_PIDR2 */
+    VGIC_REG(0xFFE8, 4, VGIC_W32, gicr_pidr2_read, vgic_reg_wi),
 };
 const size_t vgic_rd_regs_count = ARRAY_SIZE(vgic_rd_regs);
 
 /* SGI_base frame (offsets from SGI_base), sorted: the banked SGI/PPI rows of GICD_*. */
 const struct vgic_reg vgic_sgi_regs[] = {
-	/* GICR_IGROUPR0 */
-	VGIC_REG_IRQ(0x0080, VGIC_NR_PRIVATE, 1, vgic_field_group_read, vgic_field_group_write),
-	/* GICR_ISENABLER0, GICR_ICENABLER0 */
-	VGIC_REG_IRQ(0x0100, VGIC_NR_PRIVATE, 1, vgic_field_enable_read, vgic_field_set_enable),
-	VGIC_REG_IRQ(0x0180, VGIC_NR_PRIVATE, 1, vgic_field_enable_read, vgic_field_clear_enable),
-	/* GICR_ISPENDR0, GICR_ICPENDR0 */
-	VGIC_REG_IRQ(0x0200, VGIC_NR_PRIVATE, 1, vgic_field_pending_read, vgic_field_set_pending),
-	VGIC_REG_IRQ(0x0280, VGIC_NR_PRIVATE, 1, vgic_field_pending_read, vgic_field_clear_pending),
-	/* GICR_ISACTIVER0, GICR_ICACTIVER0 */
-	VGIC_REG_IRQ(0x0300, VGIC_NR_PRIVATE, 1, vgic_field_active_read, vgic_field_set_active),
-	VGIC_REG_IRQ(0x0380, VGIC_NR_PRIVATE, 1, vgic_field_active_read, vgic_field_clear_active),
-	/* GICR_IPRIORITYR0-7 */
-	VGIC_REG_IRQ(0x0400, VGIC_NR_PRIVATE, 8, vgic_field_priority_read,
-		     vgic_field_priority_write),
-	/* GICR_ICFGR0 (SGIs: edge, read-only), GICR_ICFGR1 (PPIs) */
-	VGIC_REG_IRQ(0x0C00, VGIC_NR_PRIVATE, 2, vgic_field_cfg_read, vgic_field_cfg_write),
-	/* GICR_IGRPMODR0, GICR_NSACR: RAZ/WI when DS=1, GICv3 IHI0069 H §12.11 */
-	VGIC_REG(0x0D00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
-	VGIC_REG(0x0E00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    /* GICR_IGROUPR0 */
+    VGIC_REG_IRQ(0x0080, VGIC_NR_PRIVATE, 1, vgic_field_group_read, vgic_field_group_write),
+    /* GICR_ISENABLER0, GICR_ICENABLER0 */
+    VGIC_REG_IRQ(0x0100, VGIC_NR_PRIVATE, 1, vgic_field_enable_read, vgic_field_set_enable),
+    VGIC_REG_IRQ(0x0180, VGIC_NR_PRIVATE, 1, vgic_field_enable_read, vgic_field_clear_enable),
+    /* GICR_ISPENDR0, GICR_ICPENDR0 */
+    VGIC_REG_IRQ(0x0200, VGIC_NR_PRIVATE, 1, vgic_field_pending_read, vgic_field_set_pending),
+    VGIC_REG_IRQ(0x0280, VGIC_NR_PRIVATE, 1, vgic_field_pending_read, vgic_field_clear_pending),
+    /* GICR_ISACTIVER0, GICR_ICACTIVER0 */
+    VGIC_REG_IRQ(0x0300, VGIC_NR_PRIVATE, 1, vgic_field_active_read, vgic_field_set_active),
+    VGIC_REG_IRQ(0x0380, VGIC_NR_PRIVATE, 1, vgic_field_active_read, vgic_field_clear_active),
+    /* GICR_IPRIORITYR0-7 */
+    VGIC_REG_IRQ(0x0400, VGIC_NR_PRIVATE, 8, vgic_field_priority_read, vgic_field_priority_write),
+    /* GICR_ICFGR0 (SGIs: edge, read-only), GICR_ICFGR1 (PPIs) */
+    VGIC_REG_IRQ(0x0C00, VGIC_NR_PRIVATE, 2, vgic_field_cfg_read, vgic_field_cfg_write),
+    /* GICR_IGRPMODR0, GICR_NSACR: RAZ/WI when DS=1, GICv3 IHI0069 H §12.11 */
+    VGIC_REG(0x0D00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG(0x0E00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
 };
 const size_t vgic_sgi_regs_count = ARRAY_SIZE(vgic_sgi_regs);
 
@@ -146,6 +145,6 @@ static int vgic_redist_write(void *dev, uint64_t offset, unsigned width, uint64_
 }
 
 const struct vdev_ops vgic_redist_ops = {
-	.read = vgic_redist_read,
-	.write = vgic_redist_write,
+    .read = vgic_redist_read,
+    .write = vgic_redist_write,
 };

@@ -6,10 +6,10 @@
 #include "hyp/types.h"
 
 struct cpu_features {
-	bool pauth;	 /**< FEAT_PAuth: keys must be switched per vCPU */
-	bool hcx;	 /**< FEAT_HCX: HCRX_EL2 exists and must be initialised */
-	bool fgt;	 /**< FEAT_FGT: fine-grained trap registers exist */
-	uint64_t parange; /**< ID_AA64MMFR0_EL1.PARange, clamped to 48 bits */
+	bool pauth;	       /**< FEAT_PAuth: keys must be switched per vCPU */
+	bool hcx;	       /**< FEAT_HCX: HCRX_EL2 exists and must be initialised */
+	bool fgt;	       /**< FEAT_FGT: fine-grained trap registers exist */
+	uint64_t parange;      /**< ID_AA64MMFR0_EL1.PARange, clamped to 48 bits */
 	unsigned pmu_counters; /**< PMCR_EL0.N */
 };
 

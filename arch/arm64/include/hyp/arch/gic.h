@@ -4,6 +4,7 @@
 #define HYP_ARCH_GIC_H
 
 #include "hyp/types.h"
+
 #include "vdev/irqchip/vgic3/vgic3.h"
 
 /* Physical interrupts Tessera owns, GICv3 IHI0069 H §2.2 and the virt board's DT. */

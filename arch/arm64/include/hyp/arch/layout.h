@@ -5,7 +5,8 @@
 
 #define HYP_MAX_CPUS 8
 #define HYP_STACK_SHIFT 14
-#define HYP_STACK_SIZE (1 << HYP_STACK_SHIFT) /* per physical CPU; stacks are aligned to their size */
+#define HYP_STACK_SIZE                                                                             \
+	(1 << HYP_STACK_SHIFT) /* per physical CPU; stacks are aligned to their size */
 #define HYP_TEXT_OFFSET 0x200000
 
 /* Why the EL2 vector was taken, passed to arm64_trap_entry(). */

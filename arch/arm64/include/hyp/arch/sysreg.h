@@ -18,7 +18,7 @@
 #define write_sysreg(r, v)                                                                         \
 	do {                                                                                       \
 		uint64_t w_ = (uint64_t)(v);                                                       \
-		__asm__ volatile("msr " #r ", %x0" ::"rZ"(w_));                                     \
+		__asm__ volatile("msr " #r ", %x0" ::"rZ"(w_));                                    \
 	} while (0)
 
 #define isb() __asm__ volatile("isb" ::: "memory")
@@ -127,7 +127,7 @@ enum esr_ec {
 /* Op0:Op2:Op1:CRn:CRm as laid out in the ISS, with Rt and direction masked out. */
 #define SYSREG_ISS_ENC_MASK 0x3ffc1eULL
 #define SYSREG_ISS(op0, op1, crn, crm, op2)                                                        \
-	(((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) | ((uint64_t)(op1) << 14) |            \
+	(((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) | ((uint64_t)(op1) << 14) |             \
 	 ((uint64_t)(crn) << 10) | ((uint64_t)(crm) << 1))
 
 /* ID_AA64*_EL1 fields Tessera hides from guests, ARM DDI0487 K.a D19.2.6x */

@@ -8,6 +8,7 @@
 #define HYP_ARCH_VCPU_H
 
 #include "hyp/types.h"
+
 #include "vdev/irqchip/vgic3/vgic3.h"
 
 /** Guest general registers and the return state, saved on every exit. */

@@ -9,7 +9,10 @@ struct spinlock {
 	int held;
 };
 
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 static inline void arch_spin_lock(struct spinlock *l)
 {
