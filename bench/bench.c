@@ -92,8 +92,8 @@ uint64_t bench_op_sgi_self(uint64_t n, uint64_t a1, uint64_t a2);
 uint64_t bench_op_ipi_recv(uint64_t n, uint64_t a1, uint64_t a2);
 
 extern uint64_t bench_boot_cntpct; /* head.S */
-extern char bench_vectors[];       /* ops.S */
-extern char guest_vectors[];       /* guest/vectors.S */
+extern char bench_vectors[];	   /* ops.S */
+extern char guest_vectors[];	   /* guest/vectors.S */
 
 static enum hyp_kind hyp;
 
@@ -150,7 +150,8 @@ static inline uint64_t clock_now(void)
 static void exits_read(uint64_t e[TESSERA_EXIT_CLASS_COUNT])
 {
 	for (unsigned c = 0; c < EXIT_CLASSES; c++) {
-		e[c] = hyp == HYP_TESSERA ? (uint64_t)smccc_hvc(TESSERA_HC_EXIT_COUNT, c, 0, 0).a0 : 0;
+		e[c] =
+		    hyp == HYP_TESSERA ? (uint64_t)smccc_hvc(TESSERA_HC_EXIT_COUNT, c, 0, 0).a0 : 0;
 	}
 }
 
@@ -251,7 +252,8 @@ static void bench_irq(const char *name, op_fn fn, uint64_t a2, uint32_t intid)
 
 static uint64_t sgi1r(uint32_t intid, unsigned cpu)
 {
-	/* ICC_SGI1R_EL1: INTID [27:24], TargetList [15:0] by Aff0, Aff1..3 = 0 (IHI0069 H §12.2). */
+	/* ICC_SGI1R_EL1: INTID [27:24], TargetList [15:0] by Aff0, Aff1..3 = 0 (IHI0069 H §12.2).
+	 */
 	return ((uint64_t)intid << 24) | (1ULL << cpu);
 }
 
@@ -307,7 +309,7 @@ static void bench_ipi_cross(void)
 	struct sample s;
 
 	if (!test_checkf(smp_cpu_on(1, secondary_main, 0) == PSCI_RET_SUCCESS &&
-				 smp_wait_ge(&secondary_state, 1, WAIT_US),
+			     smp_wait_ge(&secondary_state, 1, WAIT_US),
 			 "ipi_cpu_on", "vCPU 1 did not start (state %u)", secondary_state)) {
 		return;
 	}
@@ -320,7 +322,7 @@ static void bench_ipi_cross(void)
 	test_checkf(r.handled == BENCH_ITERS && r.timeouts == 0, "ipi_send",
 		    "%lu sent, %lu timeouts", r.handled, r.timeouts);
 	test_checkf(secondary_result.handled == BENCH_ITERS && secondary_result.timeouts == 0 &&
-			    secondary_result.last_intid == BENCH_SGI,
+			secondary_result.last_intid == BENCH_SGI,
 		    "ipi_recv", "%lu handled, %lu timeouts, last INTID %lu",
 		    secondary_result.handled, secondary_result.timeouts,
 		    secondary_result.last_intid);
@@ -385,7 +387,8 @@ void guest_main(void)
 #endif
 	cpus = vcpu_count();
 	guest_printf("@bench info hyp=%s counter=%s cpus=%u pmu_counters=%u el2_counting=%u\n",
-		     hyp_names[hyp], CLOCK_ONLY ? "clock" : "pmu", cpus, counters, counting ? 1U : 0U);
+		     hyp_names[hyp], CLOCK_ONLY ? "clock" : "pmu", cpus, counters,
+		     counting ? 1U : 0U);
 	if (hyp == HYP_NONE) {
 		return; /* bare QEMU: the boot figure only */
 	}
@@ -398,8 +401,7 @@ void guest_main(void)
 	bench_simple("hvc_nop", bench_op_hvc_nop, 0, 0);
 	bench_simple("hvc_psci_version", bench_op_psci_version, 0, 0);
 	bench_simple("gicd_read", bench_op_read32, GICD_BASE + GICD_TYPER, 0);
-	bench_simple("gicd_write", bench_op_write32, GICD_PRIO_WORD,
-		     mmio_read32(GICD_PRIO_WORD));
+	bench_simple("gicd_write", bench_op_write32, GICD_PRIO_WORD, mmio_read32(GICD_PRIO_WORD));
 	bench_simple("uart_fr_read", bench_op_read32, PL011_BASE + PL011_FR, 0);
 	/*
 	 * NUL bytes: 10^4 of them on the console, which the host tool drops. The newline ends

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Polled PL011 transmit and the printf the test API prints through. */
+#include "guest/console.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "guest/console.h"
 #include "guest/sysreg.h"
 
 /* Bound on the TXFF wait so a broken FR model shows up as lost output, not a hang. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Synchronous-exception recording and IRQ dispatch for test guests. */
+#include "guest/exc.h"
+
 #include <stdbool.h>
 
-#include "guest/exc.h"
 #include "guest/gic.h"
 #include "guest/smp.h"
 #include "guest/sysreg.h"

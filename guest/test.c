@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Check reporting and the end-of-run summary. */
+#include "guest/test.h"
+
 #include <stdarg.h>
 
 #include "guest/smccc.h"
 #include "guest/sysreg.h"
-#include "guest/test.h"
 
 static unsigned test_pass_count;
 static unsigned test_fail_count;

@@ -52,6 +52,7 @@ HOST_PKGS=(
 	binutils-aarch64-linux-gnu:aarch64-linux-gnu-objcopy
 	device-tree-compiler:dtc
 	cpio:cpio
+	clang-format-16:clang-format-16
 	python3:python3
 	gcc:gcc
 	make:make

@@ -29,6 +29,7 @@ mkdir -p "$LOGS"
 
 target_of() {
 	case $1 in
+	check) echo check ;;
 	unit) echo unit ;;
 	guest) echo test-guest ;;
 	linux) echo test-linux ;;
@@ -37,7 +38,7 @@ target_of() {
 }
 
 tiers=("$@")
-[ "${#tiers[@]}" -gt 0 ] || tiers=(unit guest linux)
+[ "${#tiers[@]}" -gt 0 ] || tiers=(check unit guest linux)
 
 passed=0
 failed=0

@@ -85,11 +85,11 @@ static unsigned abort_run(uintptr_t addr, bool write, const struct abort_names *
 void guest_main(void)
 {
 	static const struct abort_names load = {"load_ec", "load_dfsc", "load_far", "load_elr",
-						 "load_wnr"};
-	static const struct abort_names store = {"store_ec", "store_dfsc", "store_far",
-						  "store_elr", "store_wnr"};
+						"load_wnr"};
+	static const struct abort_names store = {"store_ec", "store_dfsc", "store_far", "store_elr",
+						 "store_wnr"};
 	static const struct abort_names hole = {"hole_load_ec", "hole_load_dfsc", "hole_load_far",
-						 0, 0};
+						0, 0};
 	unsigned taken = 0;
 
 	taken += abort_run(HOLE2_ADDR, false, &hole);

@@ -64,7 +64,7 @@ static void test_exit_count(void)
 	}
 	after = exit_count(TESSERA_EXIT_HVC);
 	test_checkf(before >= 0 && after - before >= (int64_t)NOP_COUNT &&
-			    after - before <= (int64_t)NOP_COUNT + 2,
+			after - before <= (int64_t)NOP_COUNT + 2,
 		    "exit_count_hvc", "HVC exits %ld -> %ld across %u NOPs", before, after,
 		    NOP_COUNT);
 	test_checkf(exit_count(TESSERA_EXIT_CLASS_COUNT) < 0, "exit_count_bad_class",

@@ -22,9 +22,9 @@ const char guest_name[] = "mmio";
 
 #define FDT_MAGIC 0xd00dfeedU
 #define RAM_BASE 0x40000000ULL
-#define TEST_SPI 40U    /* no device behind it on QEMU virt or in the contract */
-#define TEST_PPI 20U    /* a reserved PPI on QEMU virt: nothing drives it */
-#define PRIO_A 0xa0U    /* both need only the top 3 priority bits (§4.8: at least 4 exist) */
+#define TEST_SPI 40U /* no device behind it on QEMU virt or in the contract */
+#define TEST_PPI 20U /* a reserved PPI on QEMU virt: nothing drives it */
+#define PRIO_A 0xa0U /* both need only the top 3 priority bits (§4.8: at least 4 exist) */
 #define PRIO_B 0x60U
 #define POLL_SPINS 100000U
 
@@ -43,8 +43,8 @@ static void test_dtb(void)
 	uint64_t dtb = cpu_entry_state_get(0).x0;
 
 	/* FDT header magic is big-endian (Devicetree Specification v0.4 §5.2). */
-	test_checkf(dtb >= RAM_BASE && (dtb & 7) == 0 && be32(dtb) == FDT_MAGIC,
-		    "dtb_magic", "x0 at entry %#lx is not a DTB in RAM", dtb);
+	test_checkf(dtb >= RAM_BASE && (dtb & 7) == 0 && be32(dtb) == FDT_MAGIC, "dtb_magic",
+		    "x0 at entry %#lx is not a DTB in RAM", dtb);
 }
 
 static void test_pl011_ids(void)
@@ -146,7 +146,7 @@ static void test_gicr_typer(void)
 	test_checkf((t0 >> GICR_TYPER_AFF_SHIFT) == 0 && !(t0 & GICR_TYPER_LAST), "gicr0_typer",
 		    "GICR_TYPER[0] %#lx", t0);
 	test_checkf((t1 >> GICR_TYPER_AFF_SHIFT) == 1 &&
-			    ((t1 >> GICR_TYPER_PROC_NUM_SHIFT) & 0xffffU) == 1,
+			((t1 >> GICR_TYPER_PROC_NUM_SHIFT) & 0xffffU) == 1,
 		    "gicr1_typer", "GICR_TYPER[1] %#lx", t1);
 	test_checkf(t1 & GICR_TYPER_LAST, "gicr1_last", "GICR_TYPER[1] %#lx", t1);
 	check_eq(GIC_PIDR2_ARCHREV(mmio_read32(GICR_BASE + GICR_PIDR2)), 3, "gicr_pidr2");

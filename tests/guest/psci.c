@@ -26,7 +26,7 @@ const char guest_name[] = "psci";
 
 #define TARGET 1U
 #define NO_SUCH_MPIDR 0xffU
-#define OUTSIDE_RAM 0x1000U      /* below the RAM at IPA 0x40000000 */
+#define OUTSIDE_RAM 0x1000U /* below the RAM at IPA 0x40000000 */
 #define UNKNOWN_PSCI_FID 0x840000ffU
 #define UNKNOWN_ARCH_FID 0x8000ff00U
 #define CONTEXT_MAGIC 0x5e1f0000c0ffee00ULL
@@ -58,8 +58,8 @@ static void test_discovery(void)
 {
 	check_eq(smccc_hvc(PSCI_VERSION, 0, 0, 0).a0, 0x10001, "version");
 	check_eq(smccc_hvc(SMCCC_VERSION, 0, 0, 0).a0, 0x10001, "smccc_version");
-	check_eq(smccc_hvc(SMCCC_ARCH_FEATURES, UNKNOWN_ARCH_FID, 0, 0).a0,
-		 PSCI_RET_NOT_SUPPORTED, "smccc_arch_features_unknown");
+	check_eq(smccc_hvc(SMCCC_ARCH_FEATURES, UNKNOWN_ARCH_FID, 0, 0).a0, PSCI_RET_NOT_SUPPORTED,
+		 "smccc_arch_features_unknown");
 	check_eq(smccc_hvc(PSCI_FEATURES, PSCI_CPU_ON, 0, 0).a0, 0, "features_cpu_on");
 	/* SMCCC DEN0028 E: SMCCC_VERSION is discovered through PSCI_FEATURES. */
 	check_eq(smccc_hvc(PSCI_FEATURES, SMCCC_VERSION, 0, 0).a0, 0, "features_smccc_version");

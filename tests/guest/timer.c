@@ -7,6 +7,8 @@
  * expect: freq gic_init irq_intid periodic_ticks tick_not_early eoi_done stops_when_disabled
  * expect: wfi_wakes wfi_irq_taken
  */
+#include "guest/timer.h"
+
 #include <stdint.h>
 
 #include "guest/exc.h"
@@ -14,7 +16,6 @@
 #include "guest/smp.h"
 #include "guest/sysreg.h"
 #include "guest/test.h"
-#include "guest/timer.h"
 
 const char guest_name[] = "timer";
 
@@ -64,7 +65,7 @@ static void test_periodic(void)
 		    "%u of %u ticks before their deadline", early_count, tick_count);
 	/* Idle running priority and not active: every ack had its EOI (GICv3 IHI0069 H §12.2). */
 	test_checkf(tick_count > 0 && read_sysreg(icc_rpr_el1) == 0xff &&
-			    !(mmio_read32(sgi + GICR_ISACTIVER0) & (1U << VTIMER_INTID)),
+			!(mmio_read32(sgi + GICR_ISACTIVER0) & (1U << VTIMER_INTID)),
 		    "eoi_done", "ICC_RPR_EL1 %#lx GICR_ISACTIVER0 %#x", read_sysreg(icc_rpr_el1),
 		    mmio_read32(sgi + GICR_ISACTIVER0));
 	timer_delay_us(3 * PERIOD_US);

@@ -84,10 +84,10 @@ static uint64_t run_sgi0r(void)
 }
 
 static const struct undef_case undef_cases[] = {
-	{run_udf, "udf_ec", "udf_elr", "udf_il"},
-	{run_sve, "sve_ec", "sve_elr", "sve_il"},
-	{run_actlr, "actlr_ec", "actlr_elr", "actlr_il"},
-	{run_sgi0r, "sgi0r_ec", "sgi0r_elr", "sgi0r_il"},
+    {run_udf, "udf_ec", "udf_elr", "udf_il"},
+    {run_sve, "sve_ec", "sve_elr", "sve_il"},
+    {run_actlr, "actlr_ec", "actlr_elr", "actlr_il"},
+    {run_sgi0r, "sgi0r_ec", "sgi0r_elr", "sgi0r_il"},
 };
 
 #define UNDEF_CASE_COUNT (sizeof(undef_cases) / sizeof(undef_cases[0]))

@@ -12,11 +12,11 @@
 /* ESR_ELx fields (ARM DDI0487 K.a, ESR_EL1). */
 #define ESR_EC(esr) (((esr) >> 26) & 0x3fU)
 #define ESR_IL (1ULL << 25)
-#define ESR_ISS(esr) ((esr) & 0x1ffffffU)
+#define ESR_ISS(esr) ((esr)&0x1ffffffU)
 #define ESR_EC_UNKNOWN 0x00U
 #define ESR_EC_DABT_CUR 0x25U
 /* Data Abort ISS: DFSC and WnR (ARM DDI0487 K.a, ISS encoding for a Data Abort). */
-#define ESR_DABT_DFSC(esr) ((esr) & 0x3fU)
+#define ESR_DABT_DFSC(esr) ((esr)&0x3fU)
 #define ESR_DABT_WNR (1ULL << 6)
 #define DFSC_SYNC_EXT_ABORT 0x10U
 

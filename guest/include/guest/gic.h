@@ -16,7 +16,7 @@
 #ifndef GICR_BASE
 #define GICR_BASE 0x080A0000UL
 #endif
-#define GICR_STRIDE 0x20000UL    /* RD_base + SGI_base frames per redistributor */
+#define GICR_STRIDE 0x20000UL	  /* RD_base + SGI_base frames per redistributor */
 #define GICR_SGI_OFFSET 0x10000UL /* SGI_base follows RD_base */
 
 /* Distributor registers, GICv3 IHI0069 H §12.9. */

@@ -13,10 +13,10 @@
 
 /** What a vCPU saw on entry, before the runtime changed anything. */
 struct cpu_entry_state {
-	uint64_t x0;         /**< DTB address (boot vCPU) or CPU_ON context_id */
+	uint64_t x0;	     /**< DTB address (boot vCPU) or CPU_ON context_id */
 	uint64_t current_el; /**< CurrentEL */
-	uint64_t sctlr;      /**< SCTLR_EL1 */
-	uint64_t daif;       /**< DAIF */
+	uint64_t sctlr;	     /**< SCTLR_EL1 */
+	uint64_t daif;	     /**< DAIF */
 };
 
 typedef void (*smp_fn_t)(uint64_t arg);

@@ -9,17 +9,17 @@
 
 #include <stdint.h>
 
-#define read_sysreg(reg)                                                                          \
+#define read_sysreg(reg)                                                                           \
 	({                                                                                         \
 		uint64_t rv_;                                                                      \
-		__asm__ volatile("mrs %0, " #reg : "=r"(rv_));                                    \
+		__asm__ volatile("mrs %0, " #reg : "=r"(rv_));                                     \
 		rv_;                                                                               \
 	})
 
-#define write_sysreg(reg, val)                                                                    \
+#define write_sysreg(reg, val)                                                                     \
 	do {                                                                                       \
 		uint64_t v_ = (uint64_t)(val);                                                     \
-		__asm__ volatile("msr " #reg ", %0" : : "r"(v_) : "memory");                      \
+		__asm__ volatile("msr " #reg ", %0" : : "r"(v_) : "memory");                       \
 	} while (0)
 
 #define isb() __asm__ volatile("isb" : : : "memory")

@@ -19,17 +19,16 @@ extern const char guest_name[];
 void guest_main(void);
 
 #define check(cond, name) test_check((cond), (name), #cond)
-#define check_eq(got, want, name)                                                                 \
-	test_check_eq((uint64_t)(got), (uint64_t)(want), (name), #got)
+#define check_eq(got, want, name) test_check_eq((uint64_t)(got), (uint64_t)(want), (name), #got)
 
 bool test_check(bool ok, const char *name, const char *detail);
 /** Like check(), with a printf-formatted detail for the failure line. */
 bool test_checkf(bool ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 bool test_check_eq(uint64_t got, uint64_t want, const char *name, const char *expr);
 /** Report a failure and end the run at once (unexpected exception, lost vCPU). */
 void test_fatal(const char *name, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
+    __attribute__((noreturn, format(printf, 2, 3)));
 /** Print the summary line and power the VM off. */
 void guest_done(void) __attribute__((noreturn));
 
