@@ -3,7 +3,7 @@
 #
 # The one place the QEMU command line is built (make run, the Linux tests, benchmarks).
 #
-# Usage: tools/qemu.sh [--bare] --kernel K [--initrd I] [--cmdline C] [--smp N] [--mem MiB]
+# Usage: tools/qemu.sh [--bare] --kernel K [--initrd I] [--cmdline C] [--smp N] [--vcpus N] [--mem MiB]
 #                      [--cpu CPU] [--icount] [--hyp HYP] [--print] [-- extra qemu args]
 #
 # Under Tessera (default): QEMU starts HYP at EL2 with virtualization=on; the guest kernel,
@@ -24,7 +24,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 QEMU=${QEMU:-qemu-system-aarch64}
 
 bare=0 icount=0 print=0
-kernel='' initrd='' cmdline='' smp=2 mem=512 cpu='max,pauth=off'
+kernel='' initrd='' cmdline='' smp=2 vcpus='' mem=512 cpu='max,pauth=off'
 hyp=$BUILD/arm64-qemu-virt/tessera.bin
 extra=()
 
@@ -44,6 +44,7 @@ while [ "$#" -gt 0 ]; do
 	--initrd) need "$@"; initrd=$2; shift ;;
 	--cmdline) need "$@"; cmdline=$2; shift ;;
 	--smp) need "$@"; smp=$2; shift ;;
+	--vcpus) need "$@"; vcpus=$2; shift ;;
 	--mem) need "$@"; mem=$2; shift ;;
 	--cpu) need "$@"; cpu=$2; shift ;;
 	--hyp) need "$@"; hyp=$2; shift ;;
@@ -58,11 +59,16 @@ done
 [ -f "$kernel" ] || die "kernel '$kernel' not found"
 [ -z "$initrd" ] || [ -f "$initrd" ] || die "initrd '$initrd' not found"
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp must be a positive number"
+vcpus=${vcpus:-$smp}
+[[ $vcpus =~ ^[1-9][0-9]*$ ]] || die "--vcpus must be a positive number"
 [[ $mem =~ ^[1-9][0-9]*$ ]] || die "--mem must be MiB, a positive number"
 
 # QEMU's -device option syntax: a comma inside a value is written as two commas.
 qesc() { printf '%s' "${1//,/,,}"; }
 
+# --smp is the machine's CPUs; --vcpus the guest's (more than --smp time-shares). Bare QEMU
+# has only the guest, so it gets the guest's count.
+[ "$bare" -eq 0 ] || smp=$vcpus
 args=(-cpu "$cpu" -smp "$smp" -nographic -no-reboot)
 
 if [ "$bare" -eq 1 ]; then
@@ -84,7 +90,7 @@ else
 	fi
 	modmib=$(((end - kaddr + MiB - 1) / MiB))
 	args=(-M virt,virtualization=on,gic-version=3 "${args[@]}" -m $((mem + 256 + modmib))
-		-kernel "$hyp" -append "vm.vcpus=$smp vm.mem=${mem}M" "${modules[@]}")
+		-kernel "$hyp" -append "vm.vcpus=$vcpus vm.mem=${mem}M" "${modules[@]}")
 fi
 
 [ "$icount" -eq 0 ] || args+=(-icount shift=0,sleep=off)

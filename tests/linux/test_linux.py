@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The Linux test tier: Debian's stock arm64 kernel and the busybox initramfs under Tessera.
 
-Two boots, each with SMP vCPUs (default 2):
+Three boots, each with SMP vCPUs (default 2):
   interactive  -cpu max,pauth=off; types into the guest's shell on the serial console.
   pauth        plain -cpu max (pointer authentication on); the kernel command line carries
                tessera.test=1, so the initramfs prints its facts by itself and powers off.
+  timeshare    as pauth, but the machine has one physical CPU: the vCPUs time-share it, so
+               every switch must carry EL1 state, FP/SIMD, the pointer-authentication keys,
+               the timer and the GIC interface from one vCPU to the other.
 Each boot checks: the guest reached its shell (or test script), a shell computation, the
 number of CPUs in /proc/cpuinfo, the arch timer ticking on every CPU, IPIs on every CPU,
 and a clean `poweroff` (PSCI SYSTEM_OFF: QEMU exits 0 after "reboot: Power down").
@@ -168,8 +171,9 @@ IPI_KINDS = ("Rescheduling interrupts", "Function call interrupts")
 class Boot:
     """One boot of the guest and the results of its checks."""
 
-    def __init__(self, args, name, cpu, interactive):
+    def __init__(self, args, name, cpu, interactive, pcpus=None):
         self.args = args
+        self.pcpus = pcpus  # physical CPUs when they are fewer than the guest's vCPUs
         self.name = ("bare-" if args.bare else "") + name
         self.cpu = cpu
         self.interactive = interactive
@@ -223,7 +227,8 @@ class Boot:
         a = self.args
         cmdline = BASE_CMDLINE + ("" if self.interactive else " tessera.test=1")
         argv = [QEMU_SH, "--kernel", a.kernel, "--initrd", a.initrd, "--cmdline", cmdline,
-                "--smp", str(a.smp), "--mem", str(a.mem), "--cpu", self.cpu]
+                "--smp", str(self.pcpus or a.smp), "--vcpus", str(a.smp), "--mem", str(a.mem),
+                "--cpu", self.cpu]
         argv += ["--bare"] if a.bare else ["--hyp", a.hyp]
         log_path = os.path.join(a.log_dir, f"linux-{self.name}.console.log")
         scale = a.timeout_scale
@@ -330,7 +335,7 @@ def main():
         signal.signal(sig, on_signal)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--bare", action="store_true", help="no hypervisor: the kernel runs at EL1 on QEMU")
-    p.add_argument("--only", choices=("interactive", "pauth"), help="run one boot")
+    p.add_argument("--only", choices=("interactive", "pauth", "timeshare"), help="run one boot")
     p.add_argument("--kernel", default=os.path.join(ROOT, "build/deps/Image"))
     p.add_argument("--initrd", default=os.path.join(ROOT, "build/initramfs.cpio.gz"))
     p.add_argument("--hyp", default=os.path.join(ROOT, "build/arm64-qemu-virt/tessera.bin"))
@@ -344,6 +349,8 @@ def main():
     os.makedirs(a.log_dir, exist_ok=True)
 
     boots = [Boot(a, "interactive", "max,pauth=off", True), Boot(a, "pauth", "max", False)]
+    if not a.bare:
+        boots.append(Boot(a, "timeshare", "max", False, pcpus=1))
     if a.only:
         boots = [b for b in boots if b.name.endswith(a.only)]
     missing = [f for f in (a.kernel, a.initrd) + (() if a.bare else (a.hyp,)) if not os.path.isfile(f)]
