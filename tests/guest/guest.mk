@@ -56,7 +56,8 @@ test-guest: guests $(IMAGE)
 		--timeout $(GUEST_TIMEOUT); r1=$$?; \
 	python3 tests/guest/run.py --image $(IMAGE) --guest-dir $(GUEST_OUT) \
 		--timeout $(GUEST_TIMEOUT) --pcpus 1 --prefix guest-1cpu $(GUEST_SHARED); r2=$$?; \
-	test $$r1 -eq 0 -a $$r2 -eq 0
+	python3 tests/system/config_errors.py; r3=$$?; \
+	test $$r1 -eq 0 -a $$r2 -eq 0 -a $$r3 -eq 0
 
 test-guest-bare: guests
 	python3 tests/guest/run.py --bare --guest-dir $(GUEST_OUT) --timeout $(GUEST_TIMEOUT)
