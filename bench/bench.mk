@@ -86,11 +86,20 @@ $(BENCH_INITRD): $(LINUX_INITRD) $(BENCH_INIT)
 
 bench-initramfs: $(BENCH_INITRD)
 
+# Tessera's per-VM structure sizes (bench/sizes.c), compiled with the hypervisor's flags.
+BENCH_SIZES := $(BENCH_OUT)/sizes.o
+$(BENCH_SIZES): bench/sizes.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(TCC) $(TCFLAGS) -c $< -o $@
+
+-include $(BENCH_SIZES:.o=.d)
+
 # deps first (as run/test-linux do: it may install the cross compiler), then the rest.
 bench: deps
-	@$(MAKE) --no-print-directory $(IMAGE) $(BENCH_GUESTS) $(BENCH_INITRD)
+	@$(MAKE) --no-print-directory $(IMAGE) $(BENCH_GUESTS) $(BENCH_INITRD) $(BENCH_SIZES)
 	python3 tools/bench.py --build $(BUILD) --hyp $(IMAGE) --elf $(ELF) \
-		--kernel $(LINUX_KERNEL) --initrd $(BENCH_INITRD) $(BENCH_ARGS)
+		--kernel $(LINUX_KERNEL) --initrd $(BENCH_INITRD) --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 .SECONDARY: $(BENCH_OBJS_virt) $(BENCH_OBJS_xen) $(BENCH_OUT)/virt/bench.elf \
 	$(BENCH_OUT)/xen/bench.elf

@@ -5,6 +5,7 @@
  * registers, so each index needs its own instruction: hence the switches.
  */
 #include "hyp/arch/gic.h"
+#include "hyp/arch/layout.h"
 #include "hyp/arch/sysreg.h"
 
 /* ICH_LR<n>_EL2 is S3_4_C12_C12_<n> for n < 8 and S3_4_C12_C13_<n - 8> above. */
@@ -77,11 +78,20 @@ void arm64_vgic_save(struct gic_lr_state *s)
 	write_sysreg(S3_4_C12_C11_0, 0);
 }
 
+unsigned arch_cpu_index(void);
+
+/* LRs that may hold something on each CPU; the rest are zero (a guest cannot write LRs). */
+static uint8_t hw_lrs_live[HYP_MAX_CPUS];
+
 void arm64_vgic_restore(const struct gic_lr_state *s)
 {
-	for (unsigned i = 0; i < s->nr_lrs; i++) {
+	uint8_t *live = &hw_lrs_live[arch_cpu_index()];
+	unsigned n = MAX(*live, s->used_lrs);
+
+	for (unsigned i = 0; i < n; i++) {
 		lr_write(i, s->lr[i]);
 	}
+	*live = s->used_lrs;
 	write_sysreg(S3_4_C12_C11_7, s->vmcr);
 	write_sysreg(S3_4_C12_C9_0, s->ap1r[0]);
 	write_sysreg(S3_4_C12_C8_0, s->ap0r[0]);

@@ -129,6 +129,7 @@ static int vgic_dist_write(void *dev, uint64_t offset, unsigned width, uint64_t 
 {
 	struct vgic_mmio m = {.g = dev, .dist = true, .width = width};
 
+	vgic_hint_all(m.g);
 	return vgic_regs_write(&m, vgic_dist_regs, vgic_dist_regs_count, offset, value);
 }
 

@@ -111,9 +111,18 @@ static uint64_t vgic_lr_encode_locked(const struct vgic *g, struct vgic_irq *irq
 void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 {
 	struct vgic_lr_pick p = {.cap = MIN(s->nr_lrs, VGIC_MAX_LRS)};
+	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
 	unsigned i;
 
+	/* Nothing changed since a flush found nothing: the LRs are all zero already. */
+	if (!(__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) & bit)) {
+		s->used_lrs = 0;
+		s->hcr = (s->hcr | ICH_HCR_EN) & ~(uint32_t)ICH_HCR_UIE;
+		return;
+	}
 	spin_lock(&g->lock);
+	/* Cleared under the lock: a change made after this point sets it again. */
+	__atomic_and_fetch(&g->flush_hint, ~bit, __ATOMIC_ACQ_REL);
 	if (vcpu_id < g->nr_vcpus) {
 		vgic_lr_forget_locked(g, vcpu_id);
 		for (i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
@@ -132,6 +141,10 @@ void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 		s->lr[i] = 0;
 	}
 	s->used_lrs = (uint8_t)p.count;
+	if (p.eligible) {
+		__atomic_or_fetch(&g->flush_hint, bit,
+				  __ATOMIC_RELAXED); /* still live: look again */
+	}
 	/* Underflow maintenance interrupt to refill once the LRs drain, GICv3 IHI0069 H §12.4.3 */
 	s->hcr = (s->hcr | ICH_HCR_EN) & ~(uint32_t)ICH_HCR_UIE;
 	if (p.eligible > p.count) {

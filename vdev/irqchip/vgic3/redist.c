@@ -140,6 +140,7 @@ static int vgic_redist_write(void *dev, uint64_t offset, unsigned width, uint64_
 	const struct vgic_reg *t;
 	size_t n;
 
+	vgic_hint_all(m.g);
 	vgic_redist_frame(&m, &offset, &t, &n);
 	return vgic_regs_write(&m, t, n, offset, value);
 }

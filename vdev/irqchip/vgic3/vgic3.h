@@ -89,6 +89,12 @@ struct vgic {
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	const struct vgic_ops *ops;
 	void *ops_ctx;
+	/*
+	 * Bit v set: vCPU v may have something to put in its list registers. Every state change
+	 * sets it; a flush that finds nothing eligible clears it, so the common exit (nothing
+	 * pending, nothing in the LRs) skips the scan of every interrupt.
+	 */
+	uint32_t flush_hint;
 };
 
 /** Model ops for the distributor window (VGIC_DIST_SIZE bytes); dev is the struct vgic. */

@@ -117,6 +117,13 @@ vgic_field_write_fn vgic_field_cfg_write;
 
 /* irq.c: interrupt state */
 struct vgic_irq *vgic_irq_lookup(struct vgic *g, unsigned vcpu, unsigned intid);
+
+/** Some interrupt state changed: every vCPU's next flush must look (lock not required). */
+static inline void vgic_hint_all(struct vgic *g)
+{
+	__atomic_store_n(&g->flush_hint, (uint32_t)GENMASK(VGIC_MAX_VCPUS - 1, 0),
+			 __ATOMIC_RELAXED);
+}
 bool vgic_irq_is_pending(const struct vgic_irq *irq);
 bool vgic_irq_is_deliverable_locked(const struct vgic *g, const struct vgic_irq *irq,
 				    unsigned intid);
