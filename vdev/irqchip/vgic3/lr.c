@@ -178,6 +178,10 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 {
 	unsigned n = MIN(s->used_lrs, MIN(s->nr_lrs, VGIC_MAX_LRS));
 
+	if (n == 0) {
+		s->hcr &= ~(uint32_t)ICH_HCR_UIE;
+		return; /* nothing was handed to the guest: nothing to fold back */
+	}
 	spin_lock(&g->lock);
 	for (unsigned i = 0; i < n; i++) {
 		vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
