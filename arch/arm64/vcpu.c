@@ -7,6 +7,7 @@
 #include "hyp/arch/cpu.h"
 #include "hyp/arch/el1_switch.h"
 #include "hyp/arch/gic.h"
+#include "hyp/arch/layout.h"
 #include "hyp/arch/sysreg.h"
 #include "hyp/arch/trap.h"
 #include "hyp/arch_api.h"
@@ -30,6 +31,9 @@
 	(BIT(31) | ((uint64_t)(ps) << 16) | (3ULL << 12) | (1ULL << 10) | (1ULL << 8) |            \
 	 (1ULL << 6) | 25ULL)
 #define GUEST_PSTATE (PSR_MODE_EL1H | PSR_DAIF)
+
+_Static_assert(offsetof(struct vcpu, exits) == VCPU_EXITS_OFFSET, "entry.S: VCPU_EXITS_OFFSET");
+_Static_assert(TESSERA_EXIT_HVC == 0, "entry.S counts fast-path hypercalls in exits[0]");
 
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 {

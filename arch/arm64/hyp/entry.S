@@ -67,7 +67,7 @@ hyp_vectors:
 	hyp_fault 7
 	/* Lower EL, AArch64: the guest. */
 	.balign 0x80
-	save_guest_regs EXIT_REASON_SYNC
+	b	guest_sync
 	.balign 0x80
 	save_guest_regs EXIT_REASON_IRQ
 	.balign 0x80
@@ -83,6 +83,42 @@ hyp_vectors:
 	save_guest_regs EXIT_REASON_IRQ
 	.balign 0x80
 	save_guest_regs EXIT_REASON_SERROR
+
+/*
+ * Synchronous exit from an AArch64 guest. Two calls with constant answers and no side effect
+ * are answered here, before any register is saved: the null hypercall (TESSERA_HC_NOP, how
+ * exit cost is measured) and PSCI_VERSION. Both still count as HVC exits. Every other exit
+ * takes the full path to C. Interrupts that became pending meanwhile are not missed: they are
+ * signalled to this CPU and taken as soon as the guest runs again.
+ */
+guest_sync:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	lsr	x1, x1, #26
+	cmp	x1, #0x16			/* EC_HVC64 */
+	b.ne	1f
+	mov	w1, #0x0001
+	movk	w1, #0xc600, lsl #16		/* TESSERA_HC_NOP */
+	cmp	w0, w1
+	b.eq	2f
+	mov	w1, #0x84000000			/* PSCI_VERSION, PSCI DEN0022 E §5.1.1 */
+	cmp	w0, w1
+	b.ne	1f
+	mov	x0, #0x1
+	movk	x0, #0x1, lsl #16		/* PSCI 1.1 */
+	b	3f
+2:	mov	x0, #0				/* TESSERA_OK */
+3:	str	x0, [sp]			/* the result replaces the saved x0 */
+	mrs	x1, tpidr_el2
+	ldr	x0, [x1, #VCPU_EXITS_OFFSET]	/* exits[TESSERA_EXIT_HVC]++ */
+	add	x0, x0, #1
+	str	x0, [x1, #VCPU_EXITS_OFFSET]
+	ldp	x0, x1, [sp], #16
+	eret
+	dsb	nsh
+	isb
+1:	ldp	x0, x1, [sp], #16
+	save_guest_regs EXIT_REASON_SYNC
 
 /*
  * arm64_guest_enter(vcpu): restore the frame and ERET. Resets sp to the top of this CPU's
