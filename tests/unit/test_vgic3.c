@@ -600,3 +600,26 @@ TEST(vgic3, reset_clears_guest_state_and_puts_redistributors_to_sleep)
 	EXPECT_EQ(rd(&vgic_dist_ops, GICD_IGROUPR(1), 4), 0);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_WAKER), 4), 0x6);
 }
+
+/* The flush hint may skip the scan only while nothing changed since a flush found nothing. */
+TEST(vgic3, flush_after_idle_flush_sees_new_injection)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(2, 32));
+	spi_setup(40, 0x80, true);
+	wr(&vgic_dist_ops, GICD_IROUTER(40), 8, 1); /* to vCPU 1 */
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 1, &s); /* nothing pending: clears vCPU 1's hint */
+	EXPECT_EQ(s.used_lrs, 0);
+	vgic_flush_lrs(&g, 1, &s); /* still nothing: the scan is skipped */
+	EXPECT_EQ(s.used_lrs, 0);
+	vgic_set_level(&g, 0, 40, true);
+	vgic_flush_lrs(&g, 1, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0] & ICH_LR_VINTID_MASK, 40);
+	vgic_sync_lrs(&g, 1, &s);
+	vgic_inject(&g, 1, 3); /* an SGI that is not enabled: not eligible, but looked at */
+	vgic_flush_lrs(&g, 1, &s);
+	EXPECT_EQ(s.used_lrs, 1); /* the SPI is still pending */
+}

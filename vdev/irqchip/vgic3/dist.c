@@ -129,8 +129,10 @@ static int vgic_dist_write(void *dev, uint64_t offset, unsigned width, uint64_t 
 {
 	struct vgic_mmio m = {.g = dev, .dist = true, .width = width};
 
-	vgic_hint_all(m.g);
-	return vgic_regs_write(&m, vgic_dist_regs, vgic_dist_regs_count, offset, value);
+	int ret = vgic_regs_write(&m, vgic_dist_regs, vgic_dist_regs_count, offset, value);
+
+	vgic_hint_all(m.g); /* after the change: a flush that cleared the hint has seen it */
+	return ret;
 }
 
 const struct vdev_ops vgic_dist_ops = {

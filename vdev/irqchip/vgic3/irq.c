@@ -159,7 +159,6 @@ static void vgic_irq_reset(struct vgic_irq *irq, unsigned target, bool edge)
 /** Back to the reset state; see vgic3.h. */
 void vgic_reset(struct vgic *g)
 {
-	vgic_hint_all(g);
 	spin_lock(&g->lock);
 	/* Affinity routing on, single security state: GICD_CTLR, GICv3 IHI0069 H §12.9.4 */
 	g->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
@@ -174,6 +173,7 @@ void vgic_reset(struct vgic *g)
 	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
 		vgic_irq_reset(&g->spi[i], 0, false);
 	}
+	vgic_hint_all(g);
 	spin_unlock(&g->lock);
 }
 
@@ -183,13 +183,13 @@ void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid)
 	struct vgic_irq *irq;
 	uint32_t kick = 0;
 
-	vgic_hint_all(g);
 	spin_lock(&g->lock);
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
 	if (irq) {
 		irq->pending = true;
 		kick = vgic_irq_kick_mask_locked(g, irq, intid);
 	}
+	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 }
@@ -201,7 +201,6 @@ void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level
 	uint32_t kick = 0;
 	bool was;
 
-	vgic_hint_all(g);
 	spin_lock(&g->lock);
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
 	if (irq) {
@@ -213,6 +212,7 @@ void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level
 		irq->level = level;
 		kick = was ? 0 : vgic_irq_kick_mask_locked(g, irq, intid);
 	}
+	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 }
@@ -256,7 +256,6 @@ void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
 	uint32_t targets, kick = 0;
 
-	vgic_hint_all(g);
 	spin_lock(&g->lock);
 	targets = vgic_sgi1r_targets(g, sender, value);
 	for (unsigned v = 0; v < g->nr_vcpus; v++) {
@@ -267,6 +266,7 @@ void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 			kick |= vgic_irq_kick_mask_locked(g, irq, intid);
 		}
 	}
+	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 }

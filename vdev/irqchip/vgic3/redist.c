@@ -140,9 +140,12 @@ static int vgic_redist_write(void *dev, uint64_t offset, unsigned width, uint64_
 	const struct vgic_reg *t;
 	size_t n;
 
-	vgic_hint_all(m.g);
+	int ret;
+
 	vgic_redist_frame(&m, &offset, &t, &n);
-	return vgic_regs_write(&m, t, n, offset, value);
+	ret = vgic_regs_write(&m, t, n, offset, value);
+	vgic_hint_all(m.g); /* after the change: a flush that cleared the hint has seen it */
+	return ret;
 }
 
 const struct vdev_ops vgic_redist_ops = {
