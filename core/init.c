@@ -60,7 +60,8 @@ static void config_init(const struct platform_info *info, struct vm_config *cfg)
 	cfg->initrd = (struct vm_image){info->initrd.base, info->initrd.size};
 	memcpy(cfg->bootargs, info->kernel.bootargs, sizeof(cfg->bootargs));
 	cfg->bootargs[sizeof(cfg->bootargs) - 1] = '\0';
-	if (vm_config_check(cfg, hyp_pool.free_pages * PAGE_SIZE, err, sizeof(err))) {
+	if (vm_config_check(cfg, page_pool_largest_run(&hyp_pool, SZ_2M / PAGE_SIZE) * PAGE_SIZE, err,
+			    sizeof(err))) {
 		config_error(err);
 	}
 }

@@ -167,3 +167,26 @@ void page_free(struct page_pool *p, hpa_t pa, size_t count)
 	p->hint = MIN(p->hint, i);
 	spin_unlock(&p->lock);
 }
+
+/** Largest run of free pages starting on an align_pages boundary, in pages. */
+uint64_t page_pool_largest_run(struct page_pool *p, size_t align_pages)
+{
+	uint64_t pfn0 = p->base >> PAGE_SHIFT, best = 0;
+	uint64_t i;
+
+	if (align_pages == 0 || (align_pages & (align_pages - 1)) != 0) {
+		return 0;
+	}
+	spin_lock(&p->lock);
+	i = ALIGN_UP(pfn0, align_pages) - pfn0;
+	while (i < p->npages) {
+		uint64_t end = bitmap_find(p->bitmap, i, p->npages, true);
+
+		best = MAX(best, end - i);
+		/* The next candidate starts at the first aligned free page after this used one. */
+		i = bitmap_find(p->bitmap, end, p->npages, false);
+		i = ALIGN_UP(pfn0 + i, align_pages) - pfn0;
+	}
+	spin_unlock(&p->lock);
+	return best;
+}

@@ -119,7 +119,7 @@ int vm_config_parse(const char *cmdline, struct vm_config *cfg, char *err, size_
 int vm_config_check(const struct vm_config *cfg, uint64_t free_bytes, char *err, size_t err_size)
 {
 	if (cfg->mem_size > free_bytes) {
-		fmt_snprintf(err, err_size, "vm.mem: %llu MiB asked, %llu MiB free",
+		fmt_snprintf(err, err_size, "vm.mem: %llu MiB asked, %llu MiB free in one piece",
 			     (unsigned long long)(cfg->mem_size >> 20),
 			     (unsigned long long)(free_bytes >> 20));
 		return -EINVAL;

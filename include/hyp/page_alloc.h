@@ -32,6 +32,8 @@ void page_pool_reserve(struct page_pool *p, hpa_t base, uint64_t size);
  * zeroed: page tables clear what they take, guest RAM is cleared once per VM build.
  */
 int __must_check page_alloc(struct page_pool *p, size_t count, size_t align_pages, hpa_t *out);
+/** Largest run of free pages starting on an align_pages boundary (what page_alloc can give). */
+uint64_t page_pool_largest_run(struct page_pool *p, size_t align_pages);
 /** Return pages to the pool. Freeing pages that are not allocated is an invariant failure. */
 void page_free(struct page_pool *p, hpa_t pa, size_t count);
 

@@ -32,7 +32,10 @@ struct vm_config {
  */
 int __must_check vm_config_parse(const char *cmdline, struct vm_config *cfg, char *err,
 				 size_t err_size);
-/** Check cfg against the machine (free memory, a kernel to boot): 0 or -EINVAL with err. */
+/**
+ * Check cfg against the machine: free_bytes is the largest 2 MiB-aligned free block (guest RAM
+ * is one contiguous block), and there must be a kernel to boot. 0 or -EINVAL with err.
+ */
 int __must_check vm_config_check(const struct vm_config *cfg, uint64_t free_bytes, char *err,
 				 size_t err_size);
 

@@ -20,6 +20,7 @@ CASES = [
     ("vcpus-too-many", "vm.vcpus=9 vm.mem=128M", True, 512, "configuration: vm.vcpus:"),
     ("mem-unaligned", "vm.vcpus=1 vm.mem=17M", True, 512, "configuration: vm.mem:"),
     ("mem-too-large", "vm.vcpus=1 vm.mem=2G", True, 512, "configuration: vm.mem: 2048 MiB asked"),
+    ("mem-fragmented", "vm.vcpus=1 vm.mem=480M", True, 512, "configuration: vm.mem:"),
     ("unknown-key", "vm.vcpus=1 vm.colour=blue", True, 512, "configuration: vm.colour:"),
     ("no-value", "vm.vcpus", True, 512, "configuration: vm.vcpus: expected key=value"),
     ("no-kernel", "vm.vcpus=1 vm.mem=64M", False, 512, "configuration: kernel:"),

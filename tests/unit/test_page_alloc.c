@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "hyp/errno.h"
+#include "hyp/arch/fake.h"
 #include "hyp/page_alloc.h"
 
 #include "test.h"
@@ -232,4 +233,21 @@ TEST(page_alloc, free_of_unallocated_is_check_failure)
 	EXPECT_TRUE(dies(free_unallocated));
 	EXPECT_TRUE(dies(double_free));
 	EXPECT_TRUE(dies(free_outside_pool));
+}
+
+TEST(page_alloc, largest_run_is_what_page_alloc_can_give)
+{
+	struct page_pool p;
+	hpa_t a, b;
+
+	ASSERT_EQ(fake_pool_create(&p, 64), 0);
+	EXPECT_EQ(page_pool_largest_run(&p, 1), 64);
+	ASSERT_EQ(page_alloc(&p, 1, 1, &a), 0); /* page 0 */
+	ASSERT_EQ(page_alloc(&p, 1, 1, &b), 0); /* page 1 */
+	page_free(&p, a, 1);
+	EXPECT_EQ(page_pool_largest_run(&p, 1), 62); /* pages 2..63 */
+	ASSERT_EQ(page_alloc(&p, 62, 1, &a), 0);      /* exactly that much fits */
+	EXPECT_EQ(page_pool_largest_run(&p, 1), 1);   /* page 0 is left */
+	EXPECT_EQ(page_pool_largest_run(&p, 3), 0);   /* not a power of two */
+	fake_pool_destroy(&p);
 }

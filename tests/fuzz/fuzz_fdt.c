@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Fuzz target: the DTB reader (core/lib/fdt.c) and platform_discover() (core/boot/platform_dt.c)
+ * on any blob. Once fdt_check() accepts it, every node is walked and every property name of the
+ * strings block is looked up through the public accessors; nothing may read outside the blob.
+ */
+#include <string.h>
+
+#include "hyp/errno.h"
+#include "hyp/fdt.h"
+#include "hyp/platform.h"
+
+#include "fuzz.h"
+
+/* Header fields the walk needs to list property names, Devicetree v0.4 §5.2. */
+#define HDR_OFF_STRINGS 12
+#define HDR_SIZE_STRINGS 32
+#define MAX_NAMES 64
+#define MAX_DEPTH 32  /* fdt.c's nesting limit */
+#define NODE_BYTES 8U /* FDT_BEGIN_NODE + the shortest padded name */
+
+struct blob {
+	const uint8_t *base;
+	size_t size;
+	const char *names[MAX_NAMES]; /* property names from the strings block */
+	unsigned name_count;
+	unsigned node_count;
+};
+
+static bool in_blob(const struct blob *b, const void *p, size_t len)
+{
+	const uint8_t *q = p;
+
+	return q >= b->base && q <= b->base + b->size && len <= (size_t)(b->base + b->size - q);
+}
+
+/* The NUL-terminated strings of the strings block, each one a property name to look up. */
+static void names_collect(struct blob *b)
+{
+	uint32_t off = fdt32_ld(b->base + HDR_OFF_STRINGS);
+	uint32_t size = fdt32_ld(b->base + HDR_SIZE_STRINGS);
+	const char *s = (const char *)b->base + off;
+
+	FUZZ_CHECK(in_blob(b, s, size)); /* fdt_check() proved it */
+	for (uint32_t pos = 0; pos < size && b->name_count < MAX_NAMES;) {
+		size_t len = strnlen(s + pos, size - pos);
+
+		if (len == size - pos) {
+			break;
+		}
+		b->names[b->name_count++] = s + pos;
+		pos += (uint32_t)len + 1U;
+	}
+}
+
+static void prop_visit(const struct blob *b, int node, const char *name)
+{
+	int len = -1;
+	const void *v = fdt_prop(b->base, node, name, &len);
+
+	if (v) {
+		FUZZ_CHECK(len >= 0 && in_blob(b, v, (size_t)len));
+		(void)fdt_prop_has_string(b->base, node, name, "okay");
+	}
+}
+
+/* The reg decoders with every cell count, valid (1-2, 0-2) or not. */
+static void reg_visit(const struct blob *b, int node)
+{
+	uint64_t addr, size;
+
+	(void)fdt_prop_u32(b->base, node, "#address-cells", 0);
+	for (unsigned idx = 0; idx < 3; idx++) {
+		(void)fdt_reg(b->base, node, idx, &addr, &size);
+	}
+	for (uint32_t ac = 0; ac <= 3; ac++) {
+		(void)fdt_reg_cells(b->base, node, 1, ac, 3 - ac, &addr, &size);
+	}
+}
+
+static void node_check(const struct blob *b, int node, int parent)
+{
+	const char *name = fdt_node_name(b->base, node);
+
+	FUZZ_CHECK(name != NULL && in_blob(b, name, 1));
+	FUZZ_CHECK(memchr(name, '\0', (size_t)(b->base + b->size - (const uint8_t *)name)) != NULL);
+	FUZZ_CHECK(fdt_parent(b->base, node) == (parent < 0 ? -ENOENT : parent));
+	for (unsigned i = 0; i < b->name_count; i++) {
+		prop_visit(b, node, b->names[i]);
+	}
+	reg_visit(b, node);
+}
+
+/* Depth-first over every node; the walk must end within what the blob can hold. */
+static void node_walk(struct blob *b, int node, int parent, unsigned depth)
+{
+	FUZZ_CHECK(depth <= MAX_DEPTH);
+	FUZZ_CHECK(++b->node_count <= b->size / NODE_BYTES);
+	node_check(b, node, parent);
+	for (int c = fdt_first_child(b->base, node); c >= 0; c = fdt_next_sibling(b->base, c)) {
+		node_walk(b, c, node, depth + 1);
+	}
+}
+
+/* Every match of a compatible string in turn: offsets only grow, so the chain ends. */
+static void compatible_walk(const struct blob *b, const char *compat)
+{
+	int prev = -1;
+
+	for (int n = fdt_node_by_compatible(b->base, -1, compat); n >= 0;
+	     n = fdt_node_by_compatible(b->base, n, compat)) {
+		FUZZ_CHECK(n > prev && fdt_node_name(b->base, n) != NULL);
+		prev = n;
+	}
+}
+
+static void paths_walk(const struct blob *b)
+{
+	static const char *const paths[] = {"/", "/cpus", "/chosen", "/memory", "/psci",
+					    "/aliases", "//cpus//", "/cpus/cpu@0", "/a/b/c/d"};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		int n = fdt_path_offset(b->base, paths[i]);
+
+		FUZZ_CHECK(n < 0 || fdt_node_name(b->base, n) != NULL);
+	}
+	for (unsigned i = 0; i < b->name_count; i++) {
+		(void)fdt_path_offset(b->base, b->names[i]);
+	}
+}
+
+static void discover(const uint8_t *data)
+{
+	static struct platform_info info;
+	char err[128];
+	int rc;
+
+	memset(err, 0x5A, sizeof(err));
+	rc = platform_discover(data, &info, err, sizeof(err));
+	if (rc != 0) {
+		FUZZ_CHECK(rc == -EINVAL || rc == -ENOENT);
+		FUZZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
+		return;
+	}
+	FUZZ_CHECK(info.mem_count >= 1 && info.mem_count <= PLAT_MAX_MEM);
+	FUZZ_CHECK(info.cpu_count >= 1 && info.cpu_count <= PLAT_MAX_CPUS);
+	FUZZ_CHECK(memchr(info.bootargs, '\0', sizeof(info.bootargs)) != NULL);
+	FUZZ_CHECK(memchr(info.kernel.bootargs, '\0', sizeof(info.kernel.bootargs)) != NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct blob b;
+	int root;
+
+	if (fdt_check(data, size) != 0) {
+		return 0;
+	}
+	memset(&b, 0, sizeof(b));
+	b.base = data;
+	b.size = fdt_totalsize(data);
+	FUZZ_CHECK(b.size <= size);
+	names_collect(&b);
+	root = fdt_path_offset(data, "/");
+	FUZZ_CHECK(root >= 0);
+	node_walk(&b, root, -1, 0);
+	compatible_walk(&b, "arm,pl011");
+	compatible_walk(&b, "multiboot,kernel");
+	paths_walk(&b);
+	discover(data);
+	return 0;
+}

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Fuzz target: the vGICv3 model (vdev/irqchip/vgic3) driven by an operation stream: register
+ * accesses, SGIs, device lines, and list-register flush/sync with what a guest may leave in the
+ * LRs. Checks the LR invariants after every flush and the vCPU ids handed to kick().
+ */
+#include <string.h>
+
+#include "hyp/errno.h"
+
+#include "fuzz.h"
+#include "vdev/irqchip/vgic3/vgic3.h"
+
+#define MAX_OPS 256
+#define REDIST_WINDOW (VGIC_MAX_VCPUS * VGIC_REDIST_STRIDE) /* past nr_vcpus: RAZ/WI */
+#define VMCR_ALL ((0xFFU << ICH_VMCR_VPMR_SHIFT) | ICH_VMCR_VENG1 | 1U)
+#define INTID_SPAN 1100U /* beyond 1019 too: the model must ignore those */
+
+struct world {
+	struct vgic g;
+	struct gic_lr_state lrs[VGIC_MAX_VCPUS];
+	bool loaded[VGIC_MAX_VCPUS]; /* flushed, not yet synced: its LRs are "in hardware" */
+	struct fuzz_in in;
+};
+
+static struct world w;
+
+static void kick(void *ctx, unsigned vcpu_id)
+{
+	(void)ctx;
+	FUZZ_CHECK(vcpu_id < w.g.nr_vcpus);
+}
+
+static const struct vgic_ops fuzz_vgic_ops = {.kick = kick};
+
+static unsigned lr_intid(uint64_t lr)
+{
+	return (unsigned)(lr & ICH_LR_VINTID_MASK);
+}
+
+/* Offsets mostly naturally aligned and inside the window, so the tables are reached. */
+static uint64_t pick_offset(struct fuzz_in *in, uint64_t window, unsigned width)
+{
+	uint64_t off = fuzz_u32(in) % window;
+
+	return fuzz_u8(in) & 1U ? off : off & ~(uint64_t)(width - 1U);
+}
+
+static void op_mmio(struct world *x, bool dist, bool write)
+{
+	const struct vdev_ops *ops = dist ? &vgic_dist_ops : &vgic_redist_ops;
+	unsigned width = fuzz_width(&x->in);
+	uint64_t off = pick_offset(&x->in, dist ? VGIC_DIST_SIZE : REDIST_WINDOW, width);
+	uint64_t value = fuzz_u64(&x->in);
+	int rc;
+
+	rc = write ? ops->write(&x->g, off, width, value) : ops->read(&x->g, off, width, &value);
+	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
+	FUZZ_CHECK(width != 3 || rc == -EINVAL);
+}
+
+/* Each filled LR: a distinct implemented vINTID, pending or active (GICv3 IHI0069 H §12.4.6). */
+static void check_lrs(const struct world *x, unsigned v)
+{
+	const struct gic_lr_state *s = &x->lrs[v];
+
+	FUZZ_CHECK(s->used_lrs <= s->nr_lrs);
+	for (unsigned i = 0; i < s->used_lrs; i++) {
+		FUZZ_CHECK(lr_intid(s->lr[i]) < VGIC_NR_PRIVATE + x->g.nr_spis);
+		FUZZ_CHECK((s->lr[i] & ICH_LR_STATE_MASK) != 0);
+		for (unsigned j = 0; j < i; j++) {
+			FUZZ_CHECK(lr_intid(s->lr[j]) != lr_intid(s->lr[i]));
+		}
+	}
+}
+
+/* An SPI sits in the LRs of at most one running vCPU. */
+static void check_spis_unique(const struct world *x)
+{
+	uint8_t seen[VGIC_MAX_SPIS] = {0};
+
+	for (unsigned v = 0; v < x->g.nr_vcpus; v++) {
+		for (unsigned i = 0; x->loaded[v] && i < x->lrs[v].used_lrs; i++) {
+			unsigned intid = lr_intid(x->lrs[v].lr[i]);
+
+			if (intid >= VGIC_NR_PRIVATE) {
+				FUZZ_CHECK(seen[intid - VGIC_NR_PRIVATE]++ == 0);
+			}
+		}
+	}
+}
+
+/* Before an entry. Whatever the WFI test sees as pending must reach an LR. */
+static void op_flush(struct world *x, unsigned v)
+{
+	bool pending = vgic_vcpu_has_pending(&x->g, v, VMCR_ALL);
+
+	vgic_flush_lrs(&x->g, v, &x->lrs[v]);
+	x->loaded[v] = true;
+	check_lrs(x, v);
+	FUZZ_CHECK(!pending || x->lrs[v].used_lrs > 0);
+	check_spis_unique(x);
+}
+
+/* The guest ran: it may acknowledge, complete, or (corrupt state) rewrite an LR. */
+static uint64_t guest_lr(struct fuzz_in *in, uint64_t lr)
+{
+	switch (fuzz_u8(in) % 4U) {
+	case 0:
+		return lr;
+	case 1:
+		return (lr & ~ICH_LR_STATE_MASK) | ((uint64_t)fuzz_u8(in) << ICH_LR_STATE_SHIFT);
+	case 2:
+		return lr & ~ICH_LR_STATE_MASK;
+	default:
+		return fuzz_u64(in);
+	}
+}
+
+/* After an exit: fold what the guest left back into the model. */
+static void op_sync(struct world *x, unsigned v)
+{
+	struct gic_lr_state *s = &x->lrs[v];
+
+	for (unsigned i = 0; i < s->used_lrs && i < VGIC_MAX_LRS; i++) {
+		s->lr[i] = guest_lr(&x->in, s->lr[i]);
+	}
+	if (fuzz_u8(&x->in) == 0xFF) {
+		s->used_lrs = fuzz_u8(&x->in); /* a corrupt count: sync must clamp it */
+	}
+	vgic_sync_lrs(&x->g, v, s);
+	x->loaded[v] = false;
+	FUZZ_CHECK(s->used_lrs == 0);
+}
+
+/* A guest reboot: every vCPU is stopped, whatever its LRs held is gone. */
+static void op_reset(struct world *x)
+{
+	vgic_reset(&x->g);
+	for (unsigned v = 0; v < VGIC_MAX_VCPUS; v++) {
+		x->loaded[v] = false;
+		x->lrs[v].used_lrs = 0;
+	}
+}
+
+static void op_lines(struct world *x, unsigned op, unsigned v)
+{
+	unsigned intid = fuzz_u16(&x->in) % INTID_SPAN;
+
+	switch (op) {
+	case 0:
+		vgic_inject(&x->g, v, intid);
+		break;
+	case 1:
+		vgic_set_level(&x->g, v, intid, fuzz_u8(&x->in) & 1U);
+		break;
+	case 2:
+		vgic_sgi1r_write(&x->g, v, fuzz_u64(&x->in));
+		break;
+	case 3:
+		vgic_map_hw(&x->g, v, intid, fuzz_u16(&x->in) % INTID_SPAN);
+		break;
+	default:
+		(void)vgic_hw_irq_is_live(&x->g, v, intid);
+		break;
+	}
+}
+
+static void op_run(struct world *x, unsigned op)
+{
+	unsigned nr = x->g.nr_vcpus;
+	unsigned v = fuzz_u8(&x->in) % nr, any = fuzz_u8(&x->in) % (nr + 1U);
+
+	if (op < 4) {
+		op_mmio(x, op < 2, op & 1U);
+	} else if (op < 9) {
+		op_lines(x, op - 4, any);
+	} else if (op == 9 || op == 10) {
+		op_flush(x, v);
+	} else if (op == 11 || op == 12) {
+		op_sync(x, v);
+	} else if (op == 13) {
+		(void)vgic_vcpu_has_pending(&x->g, any, fuzz_u32(&x->in));
+	} else if (fuzz_u8(&x->in) == 0) {
+		op_reset(x);
+	}
+}
+
+/* 2-4 vCPUs, 0-96 SPIs, 1-16 LRs; then up to MAX_OPS operations. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	unsigned nr_vcpus, nr_spis, nr_lrs;
+
+	memset(&w, 0, sizeof(w));
+	w.in = fuzz_in_make(data, size);
+	nr_vcpus = 2U + fuzz_u8(&w.in) % 3U;
+	nr_spis = 32U * (fuzz_u8(&w.in) % 4U);
+	nr_lrs = 1U + fuzz_u8(&w.in) % VGIC_MAX_LRS;
+	FUZZ_CHECK(vgic_init(&w.g, nr_vcpus, nr_spis, &fuzz_vgic_ops, NULL) == 0);
+	for (unsigned v = 0; v < VGIC_MAX_VCPUS; v++) {
+		w.lrs[v].nr_lrs = (uint8_t)nr_lrs;
+	}
+	for (unsigned n = 0; n < MAX_OPS && !fuzz_in_is_empty(&w.in); n++) {
+		op_run(&w, fuzz_u8(&w.in) % 15U);
+	}
+	return 0;
+}
