@@ -12,6 +12,8 @@
 #include "hyp/vm.h"
 
 static struct spinlock console_lock = SPINLOCK_INIT;
+/* Input moves from the RX interrupt (CPU 0) and from guest UART reads (any CPU): one at a time. */
+static struct spinlock input_lock = SPINLOCK_INIT;
 static struct vm *input_vm;
 static bool rx_held;
 
@@ -48,11 +50,13 @@ void vm_console_input(struct vm *vm)
 	if (vm != input_vm) {
 		return;
 	}
+	spin_lock(&input_lock);
 	while (pl011_rx_space(&vm->uart) > 0 && plat_console_getc(&c)) {
 		(void)pl011_rx_push(&vm->uart, c);
 	}
 	rx_held = pl011_rx_space(&vm->uart) == 0;
 	plat_console_rx_irq(!rx_held);
+	spin_unlock(&input_lock);
 }
 
 bool console_rx_irq(unsigned intid)

@@ -20,6 +20,7 @@
 #include "hyp/vm.h"
 
 #include "board.h"
+#include "vdev/psci/smccc.h"
 
 #define TESSERA_VERSION "0.1"
 
@@ -60,8 +61,8 @@ static void config_init(const struct platform_info *info, struct vm_config *cfg)
 	cfg->initrd = (struct vm_image){info->initrd.base, info->initrd.size};
 	memcpy(cfg->bootargs, info->kernel.bootargs, sizeof(cfg->bootargs));
 	cfg->bootargs[sizeof(cfg->bootargs) - 1] = '\0';
-	if (vm_config_check(cfg, page_pool_largest_run(&hyp_pool, SZ_2M / PAGE_SIZE) * PAGE_SIZE, err,
-			    sizeof(err))) {
+	if (vm_config_check(cfg, page_pool_largest_run(&hyp_pool, SZ_2M / PAGE_SIZE) * PAGE_SIZE,
+			    err, sizeof(err))) {
 		config_error(err);
 	}
 }
@@ -84,12 +85,38 @@ static void irq_init(const struct platform_info *info)
 	arch_irq_route_spi(info->uart_intid, pcpus[0].mpidr);
 }
 
-static void secondaries_start(void)
+static bool all_online(void)
 {
+	for (unsigned i = 0; i < pcpu_count; i++) {
+		if (!__atomic_load_n(&pcpus[i].online, __ATOMIC_ACQUIRE)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Start the other CPUs and give them a second to check in; vCPUs go only to those that did. */
+static void secondaries_start(const struct platform_info *info)
+{
+	uint64_t deadline;
+
+	if (info->psci != PSCI_CONDUIT_SMC) {
+		log_notice("no PSCI firmware over SMC: running on CPU 0 only\n");
+		pcpu_count = 1;
+		return;
+	}
 	for (unsigned i = 1; i < pcpu_count; i++) {
 		if (arch_cpu_start(i, pcpus[i].mpidr) != 0) {
 			log_notice("CPU %u (MPIDR %#llx) did not start\n", i,
 				   (unsigned long long)pcpus[i].mpidr);
+		}
+	}
+	deadline = arch_timer_now() + arch_timer_freq();
+	while (!all_online() && arch_timer_now() < deadline) {
+	}
+	for (unsigned i = 1; i < pcpu_count; i++) {
+		if (!pcpus[i].online) {
+			log_notice("CPU %u did not come online: no vCPU is placed on it\n", i);
 		}
 	}
 }
@@ -99,13 +126,16 @@ void hyp_main(const struct platform_info *info, const void *fdt)
 	struct vm_config cfg;
 	int ret;
 
+	CHECK(smccc_table_check() == 0); /* the SMCCC call table must be sorted */
 	log_info("Tessera %s hypervisor on %s: %u CPUs, %llu MiB RAM at %#llx\n", TESSERA_VERSION,
 		 PLAT_NAME, info->cpu_count, (unsigned long long)(info->mem[0].size >> 20),
 		 (unsigned long long)info->mem[0].base);
 	pcpus_init(info);
 	memory_init(info, fdt);
 	config_init(info, &cfg);
+	arch_firmware_init(info);
 	irq_init(info);
+	secondaries_start(info);
 	ret = vm_create(&vm0, 0, &cfg);
 	if (ret) {
 		log_error("vm0 could not be built (%d)\n", ret);
@@ -117,12 +147,11 @@ void hyp_main(const struct platform_info *info, const void *fdt)
 		 (unsigned long long)cfg.kernel.size, cfg.initrd.size ? ", initrd" : "");
 	console_set_input(&vm0);
 	plat_console_rx_irq(true);
-	secondaries_start();
 	sched_start();
 }
 
 void hyp_secondary_main(unsigned id)
 {
-	pcpus[id].online = true;
+	__atomic_store_n(&pcpus[id].online, true, __ATOMIC_RELEASE);
 	sched_start();
 }

@@ -12,7 +12,7 @@
 # error, a crash, a missing make target, a timeout) counts as `not ok <tier>.exit-status`, so
 # no failure goes unseen. Each tier's full output is kept in $BUILD/test-logs/<tier>.log.
 #
-# Usage: tools/run-tests.sh [TIER...]   (default: unit guest linux)
+# Usage: tools/run-tests.sh [TIER...]   (default: check unit guest linux, then fuzz when it exists)
 # Environment: MAKE (default make), BUILD (default build),
 #              TEST_TIER_TIMEOUT (seconds per tier, default 1500).
 # Exit status: 0 when nothing failed, 1 otherwise.

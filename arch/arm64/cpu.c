@@ -10,12 +10,16 @@
 #include "hyp/arch/sysreg.h"
 #include "hyp/arch_api.h"
 #include "hyp/check.h"
+#include "hyp/init.h"
 #include "hyp/irq.h"
 #include "hyp/log.h"
 #include "hyp/plat_console.h"
+#include "hyp/platform.h"
 #include "hyp/sched.h"
 
 #define PSCI_SYSTEM_OFF 0x84000008ULL
+
+unsigned arch_cpu_index(void);
 
 struct cpu_features cpu_features;
 
@@ -84,11 +88,24 @@ void arch_idle(void)
 	arm64_irq_handle();
 }
 
+/* Firmware below EL2 is reached with SMC; an "hvc" or missing PSCI node means there is none. */
+static bool have_firmware = true;
+
+void arch_firmware_init(const struct platform_info *info)
+{
+	have_firmware = info->psci == PSCI_CONDUIT_SMC;
+}
+
 void arch_system_off(void)
 {
 	plat_console_flush();
-	arm64_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
-	panic("PSCI SYSTEM_OFF returned");
+	if (have_firmware) {
+		arm64_smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	}
+	log_notice("no firmware to power off: stopping CPU %u\n", arch_cpu_index());
+	for (;;) {
+		wfe();
+	}
 }
 
 void arch_dcache_clean_range(const void *p, size_t size)
@@ -123,8 +140,6 @@ void arch_send_event(void)
 extern uint8_t hyp_stacks[];
 
 /* Stacks are HYP_STACK_SIZE apart and never left while Tessera runs, so sp names the CPU. */
-unsigned arch_cpu_index(void);
-
 unsigned arch_cpu_index(void)
 {
 	uint64_t sp;
@@ -144,7 +159,7 @@ uint64_t arch_timer_freq(void)
 	return read_sysreg(cntfrq_el0);
 }
 
-/* CNTHP_CVAL_EL2/CNTHP_CTL_EL2, ARM DDI0487 K.a D19.12: Tessera's own EL2 physical timer. */
+/* CNTHP_CVAL_EL2/CNTHP_CTL_EL2, ARM DDI0487 K.a: Tessera's own EL2 physical timer. */
 void arch_hyp_timer_set(uint64_t deadline)
 {
 	write_sysreg(cnthp_cval_el2, deadline);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Physical interrupts Tessera owns on arm64: the kick SGI, the GIC maintenance interrupt and
- * the forwarded EL1 virtual timer (GICv3 IHI0069 H §4.?: an LR with HW = 1 lets the guest's
- * deactivation deactivate the physical interrupt, so the guest's EOI costs no exit).
+ * the forwarded EL1 virtual timer (GICv3 IHI0069 H, "Hardware interrupts" under the ICH_LR<n>_EL2
+ * HW bit: an LR with HW = 1 lets the guest's deactivation deactivate the physical interrupt, so the
+ * guest's EOI costs no exit).
  */
 #include "hyp/irq.h"
 
@@ -40,7 +41,8 @@ static bool vtimer_irq(unsigned intid)
 	if (!v) {
 		return true;
 	}
-	vgic_inject(&v->vm->vgic, v->id, intid);
+	(void)intid;
+	vgic_inject(&v->vm->vgic, v->id, GUEST_VTIMER_INTID);
 	return false;
 }
 
@@ -52,8 +54,23 @@ static bool hyp_timer_irq(unsigned intid)
 	return true;
 }
 
+static bool is_ppi(unsigned intid)
+{
+	return intid >= 16 && intid < 32;
+}
+
+unsigned arch_vtimer_intid(void)
+{
+	return INTID_VTIMER;
+}
+
 void arch_irq_init_global(const struct platform_info *info)
 {
+	/* timer_intid[]: secure phys, non-secure phys, virtual, hyp phys (arm,armv8-timer). */
+	if (is_ppi(info->timer_intid[2]) && is_ppi(info->timer_intid[3])) {
+		arm64_intid_vtimer = info->timer_intid[2];
+		arm64_intid_hyp_timer = info->timer_intid[3];
+	}
 	CHECK(irq_register(INTID_SGI_KICK, kick_irq) == 0);
 	CHECK(irq_register(INTID_MAINTENANCE, maintenance_irq) == 0);
 	CHECK(irq_register(INTID_VTIMER, vtimer_irq) == 0);

@@ -78,6 +78,15 @@ static void load_traps(const struct vcpu *v)
 	if (cpu_features.hcx) {
 		write_sysreg(S3_4_C1_C2_2, 0); /* HCRX_EL2: no extended traps or features */
 	}
+	if (cpu_features.fgt) {
+		/* FEAT_FGT, ARM DDI0487 K.a HFGRTR_EL2 and siblings: no fine-grained traps,
+		 * whatever firmware left. */
+		write_sysreg(S3_4_C1_C1_4, 0); /* HFGRTR_EL2 */
+		write_sysreg(S3_4_C1_C1_5, 0); /* HFGWTR_EL2 */
+		write_sysreg(S3_4_C1_C1_6, 0); /* HFGITR_EL2 */
+		write_sysreg(S3_4_C3_C1_4, 0); /* HDFGRTR_EL2 */
+		write_sysreg(S3_4_C3_C1_5, 0); /* HDFGWTR_EL2 */
+	}
 }
 
 void arch_vcpu_load(struct vcpu *v)
@@ -89,7 +98,7 @@ void arch_vcpu_load(struct vcpu *v)
 	 * and no other vCPU's timer is held off by it.
 	 */
 	arm64_gic_clear_active_ppi(INTID_VTIMER);
-	if (vgic_hw_irq_is_live(&v->vm->vgic, v->id, INTID_VTIMER)) {
+	if (vgic_hw_irq_is_live(&v->vm->vgic, v->id, GUEST_VTIMER_INTID)) {
 		arm64_gic_set_active_ppi(INTID_VTIMER);
 	}
 	load_traps(v);

@@ -22,6 +22,22 @@ struct pcpu *this_pcpu(void)
 	return &pcpus[arch_cpu_index()];
 }
 
+struct pcpu *sched_pcpu_for(unsigned i)
+{
+	unsigned online = 0, k = 0;
+
+	for (unsigned c = 0; c < pcpu_count; c++) {
+		online += pcpus[c].online;
+	}
+	i %= MAX(online, 1U);
+	for (unsigned c = 0; c < pcpu_count; c++) {
+		if (pcpus[c].online && k++ == i) {
+			return &pcpus[c];
+		}
+	}
+	return &pcpus[0];
+}
+
 void sched_assign(struct pcpu *p, struct vcpu *v)
 {
 	if (p->nr_vcpus < SCHED_MAX_PER_PCPU) {

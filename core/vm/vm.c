@@ -64,7 +64,7 @@ static int create_devices(struct vm *vm)
 		ret =
 		    add_region(vm, GUEST_UART_BASE, PL011_MMIO_SIZE, &pl011_ops, &vm->uart, "uart");
 	}
-	return ret;
+	return ret ? ret : mmio_bus_check(&vm->bus);
 }
 
 static int create_memory(struct vm *vm)
@@ -91,10 +91,10 @@ static void create_vcpus(struct vm *vm)
 		v->vm = vm;
 		v->id = i;
 		v->state = VCPU_OFF;
-		sched_assign(&pcpus[i % pcpu_count], v);
+		sched_assign(sched_pcpu_for(i), v);
 		arch_vcpu_init(v);
 		/* The EL1 virtual timer's PPI is forwarded: the guest's EOI deactivates it. */
-		vgic_map_hw(&vm->vgic, i, 27, 27);
+		vgic_map_hw(&vm->vgic, i, GUEST_VTIMER_INTID, arch_vtimer_intid());
 	}
 }
 
@@ -224,6 +224,8 @@ void vm_reset(struct vm *vm, struct vcpu *caller)
 	log_info("vm%u reset (%u)\n", vm->id, vm->reset_count);
 	if (vm_load_images(vm)) {
 		log_error("vm%u: reloading its images failed; it stays off\n", vm->id);
+		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_SEQ_CST);
+		sched_vm_stopped(vm);
 		return;
 	}
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);

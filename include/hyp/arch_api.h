@@ -30,6 +30,8 @@ uint64_t arch_timer_now(void);
 uint64_t arch_timer_freq(void);
 void arch_hyp_timer_set(uint64_t deadline);
 void arch_hyp_timer_cancel(void);
+/** The physical INTID of the EL1 virtual timer, which the guest's own timer interrupt maps to. */
+unsigned arch_vtimer_intid(void);
 /** Interrupt the physical CPU p (it re-examines its vCPU). */
 void arch_pcpu_kick(unsigned pcpu_id);
 /** Wait for an interrupt at EL2 with interrupts masked, then handle what is pending. */

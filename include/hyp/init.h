@@ -11,6 +11,7 @@ __noreturn void hyp_main(const struct platform_info *info, const void *fdt);
 __noreturn void hyp_secondary_main(unsigned id);
 
 /* What the architecture provides to the start-up sequence. */
+void arch_firmware_init(const struct platform_info *info);
 void arch_irq_init_global(const struct platform_info *info);
 int __must_check arch_irq_init_cpu(const struct platform_info *info);
 void arch_irq_route_spi(unsigned intid, uint64_t mpidr);

@@ -35,6 +35,8 @@ extern struct pcpu pcpus[SCHED_MAX_PCPUS];
 extern unsigned pcpu_count;
 
 struct pcpu *this_pcpu(void);
+/** The online physical CPU that vCPU index i goes to: the i-th online one, modulo their number. */
+struct pcpu *sched_pcpu_for(unsigned i);
 /** Assign v to p (at VM creation). */
 void sched_assign(struct pcpu *p, struct vcpu *v);
 /**

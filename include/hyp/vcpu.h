@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A virtual CPU: its lifecycle state machine and its accessors. State changes happen under the
- * owning VM's lock; only the physical CPU a vCPU is assigned to runs it.
+ * A virtual CPU: its lifecycle state machine and its accessors. Only the physical CPU a vCPU
+ * is assigned to runs it and moves it between RUNNABLE and BLOCKED; other CPUs power it on
+ * (under the VM's lock) and otherwise only kick it.
  *
  *   OFF --CPU_ON / VM start--> RUNNABLE --WFI, nothing pending--> BLOCKED
  *   BLOCKED --interrupt pending (kick)--> RUNNABLE;  RUNNABLE --CPU_OFF--> OFF
@@ -27,7 +28,7 @@ enum vcpu_state {
 struct vcpu {
 	struct arch_vcpu arch; /* must stay first: entry.S reaches the register frame through it */
 	struct vm *vm;
-	struct pcpu *pcpu; /**< the physical CPU it is pinned to */
+	struct pcpu *pcpu; /**< the physical CPU it is assigned to */
 	unsigned id;	   /**< index in its VM; MPIDR Aff0 */
 	enum vcpu_state state;
 	bool on_pending; /**< CPU_ON accepted, not yet run: AFFINITY_INFO says ON_PENDING */

@@ -26,6 +26,7 @@
 #define GUEST_RAM_BASE 0x40000000ULL
 #define GUEST_RAW_LOAD_OFFSET 0x80000ULL /* where a kernel without an Image header goes */
 #define GUEST_NR_SPIS 64
+#define GUEST_VTIMER_INTID 27 /* PPI 11 in the guest DT's timer node */
 
 enum vm_state { VM_RUNNING, VM_RESETTING, VM_STOPPED };
 

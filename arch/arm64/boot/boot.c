@@ -35,6 +35,9 @@ static __noreturn void early_fail(const char *what)
 	}
 	plat_console_putc('\r');
 	plat_console_putc('\n');
+	plat_console_flush();
+	/* The machine is unusable: ask the firmware (PSCI SYSTEM_OFF over SMC) to turn it off. */
+	arm64_smc(0x84000008ULL, 0, 0, 0);
 	for (;;) {
 		__asm__ volatile("wfe");
 	}

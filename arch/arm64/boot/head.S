@@ -13,7 +13,7 @@ _start_image:
 	.long	0				/* code1 */
 	.quad	HYP_TEXT_OFFSET			/* text_offset */
 	.quad	_image_size			/* image_size, from the linker script */
-	.quad	0xa				/* flags: LE, 4K pages, placed at RAM base + text_offset */
+	.quad	0x2				/* flags: LE, 4K pages, at a 2 MiB RAM base + text_offset */
 	.quad	0, 0, 0				/* res2-res4 */
 	.ascii	"ARM\x64"			/* magic */
 	.long	0				/* res5 */

@@ -35,6 +35,8 @@
 
 #define IRQ_PRIO 0xa0
 
+unsigned arm64_intid_hyp_timer = 26;
+unsigned arm64_intid_vtimer = 27;
 static uint8_t *gicd;
 static uint8_t *gicr_of_cpu[HYP_MAX_CPUS];
 
@@ -106,7 +108,8 @@ static uint8_t *find_redist(uint64_t gicr_base, uint64_t gicr_size)
 
 static void cpu_interface_init(void)
 {
-	/* ICC_SRE_EL2: system-register interface, and EL1 may use it too (§12.2.?). */
+	/* ICC_SRE_EL2: system-register interface, and EL1 may use it too (GICv3 IHI0069 H,
+	 * ICC_SRE_EL2). */
 	write_sysreg(S3_4_C12_C9_5, 0xfULL);
 	isb();
 	write_sysreg(S3_0_C12_C12_5, 0x7ULL); /* ICC_SRE_EL1: SRE, DFB, DIB for the guest */
@@ -165,7 +168,7 @@ unsigned arm64_gic_ack(void)
 {
 	unsigned intid = (unsigned)(read_sysreg(S3_0_C12_C12_0) & 0xffffff); /* ICC_IAR1_EL1 */
 
-	dsb(sy); /* GICv3 IHI0069 H §12.1.?: order the acknowledge before device accesses */
+	dsb(sy); /* GICv3 IHI0069 H, ICC_IAR1_EL1: order the acknowledge before device accesses */
 	return intid;
 }
 

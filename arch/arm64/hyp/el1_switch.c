@@ -68,7 +68,7 @@ void arm64_el1_restore(const struct vcpu_el1 *s)
 	LOAD(s, vmpidr_el2);
 }
 
-/* APIA/APIB/APDA/APDB/APGA key registers, ARM DDI0487 K.a D19.2.1x (FEAT_PAuth). */
+/* APIA/APIB/APDA/APDB/APGA key registers (FEAT_PAuth), ARM DDI0487 K.a APIAKeyLo_EL1 etc. */
 void arm64_pac_save(struct vcpu_pac *k)
 {
 	k->apia[0] = read_sysreg(S3_0_C2_C1_0);

@@ -113,7 +113,10 @@ guest_sync:
 	ldr	x0, [x1, #VCPU_EXITS_OFFSET]	/* exits[TESSERA_EXIT_HVC]++ */
 	add	x0, x0, #1
 	str	x0, [x1, #VCPU_EXITS_OFFSET]
-	ldp	x0, x1, [sp], #16
+	ldr	x0, [sp], #16
+	mov	x1, xzr				/* unused results read 0, as from the C path */
+	mov	x2, xzr
+	mov	x3, xzr
 	eret
 	dsb	nsh
 	isb

@@ -26,7 +26,7 @@ static void smccc_call(struct vcpu *v)
 	}
 }
 
-/* ELR_EL2 already points after the HVC (ARM DDI0487 K.a D1.10.? preferred return address). */
+/* ELR_EL2 already points after the HVC (ARM DDI0487 K.a, "Preferred exception return address"). */
 void arm64_trap_hvc(struct vcpu *v)
 {
 	vcpu_count_exit(v, TESSERA_EXIT_HVC);

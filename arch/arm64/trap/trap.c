@@ -28,7 +28,8 @@ static void trap_wfx(struct vcpu *v)
 {
 	vcpu_count_exit(v, TESSERA_EXIT_WFX);
 	vcpu_pc_advance(v);
-	if ((v->arch.fault.esr_el2 & 1) == 0 && !arch_vcpu_has_pending_irq(v)) {
+	/* WFIT's timeout is not tracked, so only a plain WFI may block (an early wake is legal). */
+	if ((v->arch.fault.esr_el2 & 3) == 0 && !arch_vcpu_has_pending_irq(v)) {
 		v->state = VCPU_BLOCKED; /* sched_next() idles until an interrupt is pending */
 	}
 }

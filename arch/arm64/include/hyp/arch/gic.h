@@ -10,8 +10,11 @@
 /* Physical interrupts Tessera owns, GICv3 IHI0069 H §2.2 and the virt board's DT. */
 #define INTID_SGI_KICK 0     /* "re-examine your vCPU": another CPU changed its state */
 #define INTID_MAINTENANCE 25 /* GICv3 maintenance interrupt (ICH_HCR_EL2.UIE) */
-#define INTID_HYP_TIMER 26   /* CNTHP, Tessera's own timer */
-#define INTID_VTIMER 27	     /* the EL1 virtual timer, forwarded to the loaded vCPU */
+/* The timers' PPIs come from the DTB's arch-timer node (QEMU virt: hyp 26, virtual 27). */
+extern unsigned arm64_intid_hyp_timer; /* CNTHP, Tessera's own timer */
+extern unsigned arm64_intid_vtimer;    /* the EL1 virtual timer, forwarded to the loaded vCPU */
+#define INTID_HYP_TIMER arm64_intid_hyp_timer
+#define INTID_VTIMER arm64_intid_vtimer
 
 void arm64_gic_init_global(uint64_t gicd_base);
 /** This CPU's redistributor and CPU interface; 0 or -ENODEV if no frame matches its MPIDR. */

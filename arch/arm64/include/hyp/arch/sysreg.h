@@ -58,7 +58,7 @@
 #define MDCR_TPMCR BIT(5)
 #define MDCR_TPM BIT(6)
 
-/* CNTHCTL_EL2 (E2H = 0), ARM DDI0487 K.a D19.12.? : EL1 may read the physical counter only. */
+/* CNTHCTL_EL2 (E2H = 0), ARM DDI0487 K.a, CNTHCTL_EL2: EL1 may read the physical counter only. */
 #define CNTHCTL_EL1PCTEN BIT(0)
 #define CNTHCTL_EL1PCEN BIT(1)
 
@@ -130,7 +130,8 @@ enum esr_ec {
 	(((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) | ((uint64_t)(op1) << 14) |             \
 	 ((uint64_t)(crn) << 10) | ((uint64_t)(crm) << 1))
 
-/* ID_AA64*_EL1 fields Tessera hides from guests, ARM DDI0487 K.a D19.2.6x */
+/* ID_AA64*_EL1 fields Tessera hides from guests, ARM DDI0487 K.a, the ID_AA64*_EL1 register
+ * descriptions */
 #define ID_AA64PFR0_SVE_SHIFT 32
 #define ID_AA64PFR0_AMU_SHIFT 44
 #define ID_AA64PFR0_MPAM_SHIFT 40
