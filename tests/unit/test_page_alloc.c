@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hyp/errno.h"
 #include "hyp/arch/fake.h"
+#include "hyp/errno.h"
 #include "hyp/page_alloc.h"
 
 #include "test.h"
@@ -246,8 +246,8 @@ TEST(page_alloc, largest_run_is_what_page_alloc_can_give)
 	ASSERT_EQ(page_alloc(&p, 1, 1, &b), 0); /* page 1 */
 	page_free(&p, a, 1);
 	EXPECT_EQ(page_pool_largest_run(&p, 1), 62); /* pages 2..63 */
-	ASSERT_EQ(page_alloc(&p, 62, 1, &a), 0);      /* exactly that much fits */
-	EXPECT_EQ(page_pool_largest_run(&p, 1), 1);   /* page 0 is left */
-	EXPECT_EQ(page_pool_largest_run(&p, 3), 0);   /* not a power of two */
+	ASSERT_EQ(page_alloc(&p, 62, 1, &a), 0);     /* exactly that much fits */
+	EXPECT_EQ(page_pool_largest_run(&p, 1), 1);  /* page 0 is left */
+	EXPECT_EQ(page_pool_largest_run(&p, 3), 0);  /* not a power of two */
 	fake_pool_destroy(&p);
 }
