@@ -34,16 +34,22 @@ NO_LIBCALL static void copy_forward(unsigned char *d, const unsigned char *s, si
 			*d++ = *s++;
 			n--;
 		}
-		for (; n >= 4 * WORD_SIZE;
-		     n -= 4 * WORD_SIZE, d += 4 * WORD_SIZE, s += 4 * WORD_SIZE) {
+		/* 64 bytes a round: four load pairs, four store pairs, little loop overhead. */
+		for (; n >= 8 * WORD_SIZE;
+		     n -= 8 * WORD_SIZE, d += 8 * WORD_SIZE, s += 8 * WORD_SIZE) {
 			const word_t *ws = (const word_t *)(const void *)s;
 			word_t *wd = (word_t *)(void *)d;
 			word_t a = ws[0], b = ws[1], c = ws[2], e = ws[3];
+			word_t f = ws[4], g = ws[5], h = ws[6], k = ws[7];
 
 			wd[0] = a;
 			wd[1] = b;
 			wd[2] = c;
 			wd[3] = e;
+			wd[4] = f;
+			wd[5] = g;
+			wd[6] = h;
+			wd[7] = k;
 		}
 		for (; n >= WORD_SIZE; n -= WORD_SIZE, d += WORD_SIZE, s += WORD_SIZE) {
 			*(word_t *)(void *)d = *(const word_t *)(const void *)s;

@@ -89,6 +89,19 @@ static int write_dtb(struct vm *vm, const struct guest_layout *l)
 	return 0;
 }
 
+/*
+ * A reboot must see nothing of the previous boot. At creation the RAM comes straight from the
+ * boot-time pool, which no VM has used since the machine started, so it is left as it is; RAM
+ * that a VM used is cleared before it is used again.
+ */
+static void scrub_ram(struct vm *vm)
+{
+	void *ram = ipa_to_hva(vm, GUEST_RAM_BASE);
+
+	memset(ram, 0, vm->cfg.mem_size);
+	arch_dcache_clean_range(ram, vm->cfg.mem_size); /* the guest starts with caches off */
+}
+
 int vm_load_images(struct vm *vm)
 {
 	struct guest_layout l;
@@ -102,9 +115,9 @@ int vm_load_images(struct vm *vm)
 			  (unsigned long long)(vm->cfg.mem_size >> 20));
 		return -E2BIG;
 	}
-	/* A fresh boot sees nothing of a previous one, nor of whoever had this memory before. */
-	memset(ipa_to_hva(vm, GUEST_RAM_BASE), 0, vm->cfg.mem_size);
-	arch_dcache_clean_range(ipa_to_hva(vm, GUEST_RAM_BASE), vm->cfg.mem_size);
+	if (vm->reset_count) {
+		scrub_ram(vm);
+	}
 	copy_in(vm, l.kernel, &vm->cfg.kernel);
 	if (vm->cfg.initrd.size) {
 		copy_in(vm, l.initrd, &vm->cfg.initrd);
