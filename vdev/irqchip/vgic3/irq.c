@@ -173,6 +173,8 @@ void vgic_reset(struct vgic *g)
 	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
 		vgic_irq_reset(&g->spi[i], 0, false);
 	}
+	memset(g->cand_priv, 0, sizeof(g->cand_priv));
+	memset(g->cand_spi, 0, sizeof(g->cand_spi));
 	vgic_hint_all(g);
 	spin_unlock(&g->lock);
 }
@@ -187,6 +189,7 @@ void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid)
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
 	if (irq) {
 		irq->pending = true;
+		vgic_cand_mark_locked(g, vcpu_id, intid);
 		kick = vgic_irq_kick_mask_locked(g, irq, intid);
 	}
 	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
@@ -210,6 +213,7 @@ void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level
 			irq->pending = true;
 		}
 		irq->level = level;
+		vgic_cand_mark_locked(g, vcpu_id, intid);
 		kick = was ? 0 : vgic_irq_kick_mask_locked(g, irq, intid);
 	}
 	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
@@ -263,6 +267,7 @@ void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 			struct vgic_irq *irq = &g->cpu[v].priv[intid];
 
 			irq->pending = true;
+			vgic_cand_mark_locked(g, v, intid);
 			kick |= vgic_irq_kick_mask_locked(g, irq, intid);
 		}
 	}

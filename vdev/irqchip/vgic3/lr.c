@@ -60,14 +60,51 @@ static bool vgic_irq_is_eligible_locked(const struct vgic *g, const struct vgic_
 	return irq->active || vgic_irq_is_deliverable_locked(g, irq, intid);
 }
 
+static bool vgic_irq_has_state(const struct vgic_irq *irq)
+{
+	return irq->pending || irq->level || irq->active || irq->in_lr;
+}
+
+/* Append the set bits of *word (INTIDs base + bit) that still have state; drop the others. */
+static unsigned vgic_cand_word_locked(struct vgic *g, unsigned v, uint32_t *word, unsigned base,
+				      uint16_t *out)
+{
+	uint32_t w = *word;
+	unsigned n = 0;
+
+	while (w) {
+		unsigned intid = base + (unsigned)__builtin_ctz(w);
+
+		w &= w - 1;
+		if (vgic_irq_has_state(vgic_irq_lookup(g, v, intid))) {
+			out[n++] = (uint16_t)intid;
+		} else {
+			*word &= ~(uint32_t)BIT(intid % 32);
+		}
+	}
+	return n;
+}
+
+unsigned vgic_cand_collect_locked(struct vgic *g, unsigned v, uint16_t *out)
+{
+	unsigned n = vgic_cand_word_locked(g, v, &g->cand_priv[v], 0, out);
+
+	for (unsigned w = 0; w < g->nr_spis / 32; w++) {
+		n +=
+		    vgic_cand_word_locked(g, v, &g->cand_spi[w], VGIC_NR_PRIVATE + 32 * w, out + n);
+	}
+	return n;
+}
+
 /*
  * Between sync and flush none of v's interrupts is in an LR. Clearing leftovers keeps a missed
- * sync (or a reset in between) from hiding an interrupt from every vCPU forever.
+ * sync (or a reset in between) from hiding an interrupt from every vCPU forever. An interrupt
+ * in an LR is always a candidate, so the candidate list covers them.
  */
-static void vgic_lr_forget_locked(struct vgic *g, unsigned v)
+static void vgic_lr_forget_locked(struct vgic *g, unsigned v, const uint16_t *cand, unsigned n)
 {
-	for (unsigned i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
-		struct vgic_irq *irq = vgic_irq_lookup(g, v, i);
+	for (unsigned i = 0; i < n; i++) {
+		struct vgic_irq *irq = vgic_irq_lookup(g, v, cand[i]);
 
 		if (irq->in_lr && irq->vcpu == v) {
 			irq->in_lr = false;
@@ -124,12 +161,15 @@ void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	/* Cleared under the lock: a change made after this point sets it again. */
 	__atomic_and_fetch(&g->flush_hint, ~bit, __ATOMIC_ACQ_REL);
 	if (vcpu_id < g->nr_vcpus) {
-		vgic_lr_forget_locked(g, vcpu_id);
-		for (i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
-			struct vgic_irq *irq = vgic_irq_lookup(g, vcpu_id, i);
+		uint16_t cand[VGIC_NR_PRIVATE + VGIC_MAX_SPIS];
+		unsigned n = vgic_cand_collect_locked(g, vcpu_id, cand);
 
-			if (vgic_irq_is_eligible_locked(g, irq, i, vcpu_id)) {
-				vgic_lr_pick_add(&p, irq, i);
+		vgic_lr_forget_locked(g, vcpu_id, cand, n);
+		for (i = 0; i < n; i++) {
+			struct vgic_irq *irq = vgic_irq_lookup(g, vcpu_id, cand[i]);
+
+			if (vgic_irq_is_eligible_locked(g, irq, cand[i], vcpu_id)) {
+				vgic_lr_pick_add(&p, irq, cand[i]);
 			}
 		}
 	}
@@ -210,11 +250,16 @@ bool vgic_vcpu_has_pending(struct vgic *g, unsigned vcpu_id, uint32_t vmcr)
 	if (vcpu_id >= g->nr_vcpus) {
 		return false;
 	}
-	spin_lock(&g->lock);
-	for (unsigned i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
-		const struct vgic_irq *irq = vgic_irq_lookup(g, vcpu_id, i);
+	uint16_t cand[VGIC_NR_PRIVATE + VGIC_MAX_SPIS];
+	unsigned n;
 
-		if (vgic_irq_owner(irq) == vcpu_id && vgic_irq_is_deliverable_locked(g, irq, i) &&
+	spin_lock(&g->lock);
+	n = vgic_cand_collect_locked(g, vcpu_id, cand);
+	for (unsigned i = 0; i < n; i++) {
+		const struct vgic_irq *irq = vgic_irq_lookup(g, vcpu_id, cand[i]);
+
+		if (vgic_irq_owner(irq) == vcpu_id &&
+		    vgic_irq_is_deliverable_locked(g, irq, cand[i]) &&
 		    vgic_vmcr_allows(irq, vmcr)) {
 			found = true;
 			break;

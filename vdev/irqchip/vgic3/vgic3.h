@@ -95,6 +95,13 @@ struct vgic {
 	 * pending, nothing in the LRs) skips the scan of every interrupt.
 	 */
 	uint32_t flush_hint;
+	/*
+	 * Candidates: a superset of the interrupts with any state (pending, line high, active, in
+	 * an LR), one bit per INTID. Set wherever such state appears, cleared lazily by the scans
+	 * that find an interrupt without state, so scans visit these bits instead of every INTID.
+	 */
+	uint32_t cand_priv[VGIC_MAX_VCPUS];
+	uint32_t cand_spi[VGIC_MAX_SPIS / 32];
 };
 
 /** Model ops for the distributor window (VGIC_DIST_SIZE bytes); dev is the struct vgic. */

@@ -118,6 +118,19 @@ vgic_field_write_fn vgic_field_cfg_write;
 /* irq.c: interrupt state */
 struct vgic_irq *vgic_irq_lookup(struct vgic *g, unsigned vcpu, unsigned intid);
 
+/** Record that INTID intid (of vcpu, when private) may now have state; g->lock held. */
+static inline void vgic_cand_mark_locked(struct vgic *g, unsigned vcpu, unsigned intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		g->cand_priv[vcpu % VGIC_MAX_VCPUS] |= (uint32_t)BIT(intid);
+	} else if (intid - VGIC_NR_PRIVATE < VGIC_MAX_SPIS) {
+		g->cand_spi[(intid - VGIC_NR_PRIVATE) / 32] |= (uint32_t)BIT(intid % 32);
+	}
+}
+
+/** Collect vcpu's candidate INTIDs into out (dropping ones without state); their count. */
+unsigned vgic_cand_collect_locked(struct vgic *g, unsigned vcpu, uint16_t *out);
+
 /** Some interrupt state changed: every vCPU's next flush must look (lock not required). */
 static inline void vgic_hint_all(struct vgic *g)
 {
