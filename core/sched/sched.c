@@ -149,10 +149,25 @@ static void prepare(struct pcpu *p, struct vcpu *v)
 	v->on_pending = false;
 }
 
+/*
+ * The commonest exit: the only vCPU of this CPU goes straight back. Its running mark stays
+ * set; a reset or power-off that raced with this check kicks the CPU, and the next exit takes
+ * the full path below and sees it.
+ */
+static bool resume_alone(const struct vcpu *cur)
+{
+	return cur && cur->pcpu->nr_vcpus == 1 && !cur->reload && cur->state == VCPU_RUNNABLE &&
+	       __atomic_load_n(&cur->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+}
+
 struct vcpu *sched_next(struct vcpu *cur)
 {
-	struct pcpu *p = this_pcpu();
+	struct pcpu *p;
 
+	if (resume_alone(cur)) {
+		return cur;
+	}
+	p = cur ? cur->pcpu : this_pcpu();
 	if (cur) {
 		/* It has left the guest; may_enter() marks it again if it is the one to go back. */
 		__atomic_store_n(&cur->running, false, __ATOMIC_SEQ_CST);

@@ -57,14 +57,15 @@ int mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
 /** The region containing addr, or NULL. */
 const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr)
 {
-	unsigned pos = upper_bound(bus, addr);
-	const struct mmio_region *r;
+	/* A VM has a handful of regions: a linear scan beats a search on the trap path. */
+	for (unsigned i = 0; i < bus->count; i++) {
+		const struct mmio_region *r = &bus->region[i];
 
-	if (pos == 0) {
-		return NULL;
+		if (addr - r->base < r->size) {
+			return r;
+		}
 	}
-	r = &bus->region[pos - 1];
-	return addr - r->base < r->size ? r : NULL;
+	return NULL;
 }
 
 static bool width_is_valid(unsigned width)
