@@ -81,6 +81,7 @@ unit: $(UNIT)
 
 -include $(TGT_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
 -include tests/guest/guest.mk tests/linux/linux.mk bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 # Static checks: formatting, include rules, SPDX lines, no panic in device models.
 check:

@@ -45,7 +45,8 @@ apt_update() {
 }
 
 # ------------------------------------------------------------------ host packages
-# "package:command that shows it is there"
+# "package:command that shows it is there"; a package with no command (a library) leaves it
+# empty and is looked up with dpkg-query instead.
 HOST_PKGS=(
 	qemu-system-arm:qemu-system-aarch64
 	gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc
@@ -53,6 +54,8 @@ HOST_PKGS=(
 	device-tree-compiler:dtc
 	cpio:cpio
 	clang-format-16:clang-format-16
+	clang:clang
+	libclang-rt-14-dev:
 	python3:python3
 	gcc:gcc
 	make:make
@@ -72,7 +75,12 @@ missing=()
 for pc in "${HOST_PKGS[@]}"; do
 	pkg=${pc%%:*}
 	cmd=${pc#*:}
-	command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+	if [ -n "$cmd" ]; then
+		command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+	else
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$pkg")
+	fi
 done
 if [ "${#missing[@]}" -gt 0 ]; then
 	need_root "install ${missing[*]}"

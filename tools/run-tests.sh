@@ -4,6 +4,7 @@
 # Runs every test tier in turn and ends with one line: `N passed, N failed`.
 #
 #   unit   make unit         host-built unit tests (tests/unit)
+#   fuzz   make fuzz-short   deterministic short pass over the fuzz targets (tests/fuzz)
 #   guest  make test-guest   bare-metal test guests under Tessera (tests/guest)
 #   linux  make test-linux   Debian's Linux under Tessera (tests/linux)
 #
@@ -12,7 +13,7 @@
 # error, a crash, a missing make target, a timeout) counts as `not ok <tier>.exit-status`, so
 # no failure goes unseen. Each tier's full output is kept in $BUILD/test-logs/<tier>.log.
 #
-# Usage: tools/run-tests.sh [TIER...]   (default: check unit guest linux, then fuzz when it exists)
+# Usage: tools/run-tests.sh [TIER...]   (default: check unit fuzz guest linux)
 # Environment: MAKE (default make), BUILD (default build),
 #              TEST_TIER_TIMEOUT (seconds per tier, default 1500).
 # Exit status: 0 when nothing failed, 1 otherwise.
@@ -31,6 +32,7 @@ target_of() {
 	case $1 in
 	check) echo check ;;
 	unit) echo unit ;;
+	fuzz) echo fuzz-short ;;
 	guest) echo test-guest ;;
 	linux) echo test-linux ;;
 	*) return 1 ;;
@@ -38,7 +40,7 @@ target_of() {
 }
 
 tiers=("$@")
-[ "${#tiers[@]}" -gt 0 ] || tiers=(check unit guest linux)
+[ "${#tiers[@]}" -gt 0 ] || tiers=(check unit fuzz guest linux)
 
 passed=0
 failed=0

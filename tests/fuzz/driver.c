@@ -16,16 +16,17 @@
 #include "fuzz.h"
 #include "mutate.h"
 
-#define MAX_INPUT (64U * 1024U)
+#define FUZZ_MAX_INPUT (64U * 1024U)
 #define MAX_SEEDS 64
 #define CHILD_TIMEOUT_S 120
 #define HEX_DUMP_MAX 512U
+#define AFTER_LAST UINT64_MAX /* every input ran: a failure now is at exit (a leak) */
 
 /* The input being run, shared with the parent so a crash of any kind leaves it behind. */
 struct current {
 	uint64_t index;
 	uint64_t size;
-	uint8_t data[MAX_INPUT];
+	uint8_t data[FUZZ_MAX_INPUT];
 };
 
 struct run {
@@ -73,7 +74,7 @@ static void run_one(struct current *cur, const uint8_t *data, size_t size, uint6
 /* The child: seeds as they are, then N generated inputs. Its output goes to the log. */
 static void __attribute__((noreturn)) child_main(struct run *r)
 {
-	uint8_t *buf = malloc(MAX_INPUT);
+	uint8_t *buf = malloc(FUZZ_MAX_INPUT);
 	struct rng rng = {r->seed};
 	uint64_t index = 0;
 
@@ -86,36 +87,39 @@ static void __attribute__((noreturn)) child_main(struct run *r)
 		run_one(r->cur, r->corpus.data[i], r->corpus.size[i], index);
 	}
 	for (unsigned long n = 0; n < r->count; n++, index++) {
-		size_t size = mutate_next(&rng, &r->corpus, buf, MAX_INPUT);
+		size_t size = mutate_next(&rng, &r->corpus, buf, FUZZ_MAX_INPUT);
 
 		run_one(r->cur, buf, size, index);
 	}
+	r->cur->index = AFTER_LAST;
 	free(buf);
-	exit(0);
+	exit(0); /* LeakSanitizer checks now */
 }
 
-/* The first line of the child's log that names the failure, without its newline. */
+/* The line of the child's log that best names the failure, by key priority. */
 static void log_summary(const char *path, char *out, size_t size)
 {
-	static const char *const keys[] = {"panic: ",	 "fuzz invariant: ", "runtime error:",
-					   "Assertion",	 "ERROR: ",	     "SUMMARY: ",
-					   "AddressSanit"};
+	static const char *const keys[] = {
+	    "panic: ", "fuzz invariant: ", "runtime error:", "Assertion", "SUMMARY: ", "ERROR: "};
+	static char text[64 * 1024];
 	FILE *f = fopen(path, "r");
-	char line[512];
+	size_t n = f ? fread(text, 1, sizeof(text) - 1U, f) : 0;
 
-	snprintf(out, size, "no sanitizer report (see %s)", path);
-	while (f && fgets(line, sizeof(line), f)) {
-		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-			if (strstr(line, keys[k])) {
-				line[strcspn(line, "\n")] = '\0';
-				snprintf(out, size, "%s", line);
-				fclose(f);
-				return;
-			}
-		}
-	}
 	if (f) {
 		fclose(f);
+	}
+	text[n] = '\0';
+	snprintf(out, size, "no sanitizer report (see %s)", path);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *hit = strstr(text, keys[k]);
+
+		if (hit) {
+			while (hit > text && hit[-1] != '\n') {
+				hit--;
+			}
+			snprintf(out, size, "%.*s", (int)strcspn(hit, "\n"), hit);
+			return;
+		}
 	}
 }
 
@@ -135,7 +139,7 @@ static void copy_log_to_stderr(const char *path)
 /* Save the crashing input as a reproducer and show it as hex. */
 static void save_crash(struct run *r)
 {
-	size_t size = r->cur->size < MAX_INPUT ? (size_t)r->cur->size : MAX_INPUT;
+	size_t size = r->cur->size < FUZZ_MAX_INPUT ? (size_t)r->cur->size : FUZZ_MAX_INPUT;
 	FILE *f = fopen(r->crash, "wb");
 
 	if (f) {
@@ -152,7 +156,7 @@ static void save_crash(struct run *r)
 
 static void report(struct run *r, int status, double secs)
 {
-	char why[400];
+	char why[1024];
 
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		printf("ok fuzz.%s\n", r->name);
@@ -165,6 +169,10 @@ static void report(struct run *r, int status, double secs)
 	if (WIFSIGNALED(status)) {
 		snprintf(why, sizeof(why), "killed by signal %d (%s)", WTERMSIG(status),
 			 WTERMSIG(status) == SIGALRM ? "timeout" : "crash");
+	}
+	if (r->cur->index == AFTER_LAST) {
+		printf("not ok fuzz.%s: %s; at exit, after the last input\n", r->name, why);
+		return;
 	}
 	save_crash(r);
 	printf("not ok fuzz.%s: %s; input #%llu saved to %s\n", r->name, why,
@@ -207,7 +215,7 @@ static int reproduce(int argc, char **argv)
 	struct corpus c = {0};
 
 	for (int i = 1; i < argc; i++) {
-		if (corpus_add_file(&c, argv[i], MAX_INPUT) != 0) {
+		if (corpus_add_file(&c, argv[i], FUZZ_MAX_INPUT) != 0) {
 			fprintf(stderr, "cannot read %s\n", argv[i]);
 			return 2;
 		}
@@ -242,9 +250,10 @@ int main(int argc, char **argv)
 	r.seed = argc > 5 ? strtoull(argv[5], NULL, 0) : 1U;
 	snprintf(r.log, sizeof(r.log), "%s/%s.log", r.out_dir, r.name);
 	snprintf(r.crash, sizeof(r.crash), "%s/crash-%s.bin", r.out_dir, r.name);
-	r.cur = mmap(NULL, sizeof(*r.cur), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-		     0);
-	if (r.cur == MAP_FAILED || corpus_load_dir(&r.corpus, argv[2], MAX_SEEDS, MAX_INPUT) != 0) {
+	r.cur =
+	    mmap(NULL, sizeof(*r.cur), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r.cur == MAP_FAILED ||
+	    corpus_load_dir(&r.corpus, argv[2], MAX_SEEDS, FUZZ_MAX_INPUT) != 0) {
 		printf("not ok fuzz.%s: cannot set up (corpus %s)\n", r.name, argv[2]);
 		return 1;
 	}

@@ -64,17 +64,25 @@ static void prop_visit(const struct blob *b, int node, const char *name)
 	}
 }
 
-/* The reg decoders with every cell count, valid (1-2, 0-2) or not. */
+static bool is_reg_result(int rc)
+{
+	return rc == 0 || rc == -ENOENT || rc == -EINVAL;
+}
+
+/* The reg decoders with every cell count; only address 1-2 and size 0-2 cells are accepted. */
 static void reg_visit(const struct blob *b, int node)
 {
 	uint64_t addr, size;
+	int rc;
 
 	(void)fdt_prop_u32(b->base, node, "#address-cells", 0);
 	for (unsigned idx = 0; idx < 3; idx++) {
-		(void)fdt_reg(b->base, node, idx, &addr, &size);
+		rc = fdt_reg(b->base, node, idx, &addr, &size);
+		FUZZ_CHECK(is_reg_result(rc));
 	}
 	for (uint32_t ac = 0; ac <= 3; ac++) {
-		(void)fdt_reg_cells(b->base, node, 1, ac, 3 - ac, &addr, &size);
+		rc = fdt_reg_cells(b->base, node, 1, ac, 3 - ac, &addr, &size);
+		FUZZ_CHECK(ac == 1 || ac == 2 ? is_reg_result(rc) : rc == -EINVAL);
 	}
 }
 
@@ -116,8 +124,9 @@ static void compatible_walk(const struct blob *b, const char *compat)
 
 static void paths_walk(const struct blob *b)
 {
-	static const char *const paths[] = {"/", "/cpus", "/chosen", "/memory", "/psci",
-					    "/aliases", "//cpus//", "/cpus/cpu@0", "/a/b/c/d"};
+	static const char *const paths[] = {"/",	"/cpus",       "/chosen",
+					    "/memory",	"/psci",       "/aliases",
+					    "//cpus//", "/cpus/cpu@0", "/a/b/c/d"};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		int n = fdt_path_offset(b->base, paths[i]);

@@ -13,13 +13,16 @@
 
 #define MAX_OPS 256
 #define REDIST_WINDOW (VGIC_MAX_VCPUS * VGIC_REDIST_STRIDE) /* past nr_vcpus: RAZ/WI */
-#define VMCR_ALL ((0xFFU << ICH_VMCR_VPMR_SHIFT) | ICH_VMCR_VENG1 | 1U)
+#define ICH_VMCR_VENG0_BIT 1U /* ICH_VMCR_EL2.VENG0, GICv3 IHI0069 H §12.4.9 */
+/* Both groups on, priority mask open: what a WFI test sees as pending, flush must hand over. */
+#define VMCR_ALL ((0xFFU << ICH_VMCR_VPMR_SHIFT) | ICH_VMCR_VENG1 | ICH_VMCR_VENG0_BIT)
 #define INTID_SPAN 1100U /* beyond 1019 too: the model must ignore those */
 
 struct world {
 	struct vgic g;
 	struct gic_lr_state lrs[VGIC_MAX_VCPUS];
-	bool loaded[VGIC_MAX_VCPUS]; /* flushed, not yet synced: its LRs are "in hardware" */
+	bool loaded[VGIC_MAX_VCPUS];  /* flushed, not yet synced: its LRs are "in hardware" */
+	bool corrupt[VGIC_MAX_VCPUS]; /* synced from LRs no hardware could hold */
 	struct fuzz_in in;
 };
 
@@ -38,19 +41,37 @@ static unsigned lr_intid(uint64_t lr)
 	return (unsigned)(lr & ICH_LR_VINTID_MASK);
 }
 
-/* Offsets mostly naturally aligned and inside the window, so the tables are reached. */
-static uint64_t pick_offset(struct fuzz_in *in, uint64_t window, unsigned width)
-{
-	uint64_t off = fuzz_u32(in) % window;
+/* Register offsets (GICv3 IHI0069 H §12.8, §12.10) to start from: random ones rarely hit. */
+static const uint32_t dist_regs[] = {0x0000, 0x0004, 0x0008, 0x000C, 0x0080, 0x0100,
+				     0x0180, 0x0200, 0x0280, 0x0300, 0x0380, 0x0400,
+				     0x0C00, 0x0D00, 0x6000, 0x6100, 0xFFE8};
+static const uint32_t redist_regs[] = {0x0000,	0x0004,	 0x0008,  0x0014,  0x0070,  0x0078,
+				       0xFFE8,	0x10080, 0x10100, 0x10180, 0x10200, 0x10280,
+				       0x10300, 0x10380, 0x10400, 0x10C00, 0x10D00, 0x10E00};
 
-	return fuzz_u8(in) & 1U ? off : off & ~(uint64_t)(width - 1U);
+/* Near a register most of the time, else anywhere in the window; mostly naturally aligned. */
+static uint64_t pick_offset(struct fuzz_in *in, bool dist, unsigned width)
+{
+	uint8_t how = fuzz_u8(in);
+	uint64_t off;
+
+	if (how & 2U) {
+		off = fuzz_u32(in) % (dist ? VGIC_DIST_SIZE : REDIST_WINDOW);
+	} else if (dist) {
+		off = dist_regs[fuzz_u8(in) % ARRAY_SIZE(dist_regs)] + 4U * fuzz_u8(in);
+	} else {
+		/* Frames up to one past the largest VM here: that one is RAZ/WI. */
+		off = (fuzz_u8(in) % 5U) * VGIC_REDIST_STRIDE +
+		      redist_regs[fuzz_u8(in) % ARRAY_SIZE(redist_regs)] + fuzz_u8(in) % 32U;
+	}
+	return how & 1U ? off : off & ~(uint64_t)(width - 1U);
 }
 
 static void op_mmio(struct world *x, bool dist, bool write)
 {
 	const struct vdev_ops *ops = dist ? &vgic_dist_ops : &vgic_redist_ops;
 	unsigned width = fuzz_width(&x->in);
-	uint64_t off = pick_offset(&x->in, dist ? VGIC_DIST_SIZE : REDIST_WINDOW, width);
+	uint64_t off = pick_offset(&x->in, dist, width);
 	uint64_t value = fuzz_u64(&x->in);
 	int rc;
 
@@ -90,20 +111,25 @@ static void check_spis_unique(const struct world *x)
 	}
 }
 
-/* Before an entry. Whatever the WFI test sees as pending must reach an LR. */
+/*
+ * Before an entry. After a faithful sync (the order the WFI test is defined for), whatever it
+ * sees as pending must reach an LR. Not checked after a flush without a sync, or a sync of
+ * rewritten vINTIDs: the model then drops what it thinks is still in the LRs.
+ */
 static void op_flush(struct world *x, unsigned v)
 {
-	bool pending = vgic_vcpu_has_pending(&x->g, v, VMCR_ALL);
+	bool pending = !x->loaded[v] && !x->corrupt[v] && vgic_vcpu_has_pending(&x->g, v, VMCR_ALL);
 
 	vgic_flush_lrs(&x->g, v, &x->lrs[v]);
 	x->loaded[v] = true;
+	x->corrupt[v] = false;
 	check_lrs(x, v);
 	FUZZ_CHECK(!pending || x->lrs[v].used_lrs > 0);
 	check_spis_unique(x);
 }
 
-/* The guest ran: it may acknowledge, complete, or (corrupt state) rewrite an LR. */
-static uint64_t guest_lr(struct fuzz_in *in, uint64_t lr)
+/* The guest ran: it may acknowledge or complete; a corrupt LR also rewrites the vINTID. */
+static uint64_t guest_lr(struct fuzz_in *in, uint64_t lr, bool *corrupt)
 {
 	switch (fuzz_u8(in) % 4U) {
 	case 0:
@@ -113,6 +139,7 @@ static uint64_t guest_lr(struct fuzz_in *in, uint64_t lr)
 	case 2:
 		return lr & ~ICH_LR_STATE_MASK;
 	default:
+		*corrupt = true;
 		return fuzz_u64(in);
 	}
 }
@@ -123,10 +150,11 @@ static void op_sync(struct world *x, unsigned v)
 	struct gic_lr_state *s = &x->lrs[v];
 
 	for (unsigned i = 0; i < s->used_lrs && i < VGIC_MAX_LRS; i++) {
-		s->lr[i] = guest_lr(&x->in, s->lr[i]);
+		s->lr[i] = guest_lr(&x->in, s->lr[i], &x->corrupt[v]);
 	}
 	if (fuzz_u8(&x->in) == 0xFF) {
 		s->used_lrs = fuzz_u8(&x->in); /* a corrupt count: sync must clamp it */
+		x->corrupt[v] = true;
 	}
 	vgic_sync_lrs(&x->g, v, s);
 	x->loaded[v] = false;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Fuzz target: vm_config_parse() and vm_config_check() (core/vm/vm_config.c) on any command line
- * the boot loader may pass. Byte 0 sizes the error buffer; the rest is the NUL-terminated line.
+ * the boot loader may pass. Bytes 0-1 size the error buffer and the machine; the rest is the line.
  */
 #include <string.h>
 
@@ -26,7 +26,7 @@ static void check_config(const struct vm_config *cfg)
 	FUZZ_CHECK(cfg->mem_size >= MEM_MIN && cfg->mem_size % SZ_2M == 0);
 }
 
-static void run(const char *line, size_t err_size, uint64_t free_bytes)
+static void run(const char *line, size_t err_size, uint64_t free_bytes, bool has_kernel)
 {
 	struct vm_config cfg;
 	char *err = malloc(err_size); /* exact size: ASan sees any write past it */
@@ -42,7 +42,7 @@ static void run(const char *line, size_t err_size, uint64_t free_bytes)
 		check_error(rc, err, err_size);
 	} else {
 		check_config(&cfg);
-		cfg.kernel.size = free_bytes & 1U;
+		cfg.kernel.size = has_kernel ? SZ_2M : 0;
 		memset(err, 0xA5, err_size);
 		rc = vm_config_check(&cfg, free_bytes, err, err_size);
 		if (rc != 0) {
@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = fuzz_in_make(data, size);
 	size_t err_size = 2U + fuzz_u8(&in) % 127U; /* room for at least one character */
-	uint64_t free_bytes = (uint64_t)fuzz_u8(&in) << 23;
+	uint8_t machine = fuzz_u8(&in); /* bit 7: a kernel module; bits 6-0: free 8 MiB units */
+	uint64_t free_bytes = (uint64_t)(machine & 0x7FU) << 23;
 	char *line = malloc(in.left + 1U);
 
 	if (!line) {
@@ -64,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(line, in.p, in.left);
 	line[in.left] = '\0';
-	run(line, err_size, free_bytes);
+	run(line, err_size, free_bytes, (machine & 0x80U) != 0);
 	free(line);
 	return 0;
 }

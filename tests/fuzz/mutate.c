@@ -137,10 +137,9 @@ static size_t mut_set_byte(struct rng *r, const struct corpus *c, uint8_t *b, si
 /* A 32-bit boundary value at a 4-aligned offset, big-endian half the time (DTB fields). */
 static size_t mut_set_word(struct rng *r, const struct corpus *c, uint8_t *b, size_t n, size_t cap)
 {
-	static const uint32_t interesting[] = {0,	   1,	       2,	   3,
-					       4,	   9,	       0x20,	   0x7F,
-					       0x80,	   0xFFFF,     0x10000,	   0x7FFFFFFF,
-					       0x80000000, 0xFFFFFFFF, 0xFFFFFFFE, 0xD00DFEED};
+	static const uint32_t interesting[] = {
+	    0,	  1,	  2,	   3,	       4,	   9,	       0x20,	   0x7F,
+	    0x80, 0xFFFF, 0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFFFFE, 0xD00DFEED};
 	uint64_t v = rng_next(r);
 	uint32_t w = interesting[v % 16U];
 	size_t pos;
