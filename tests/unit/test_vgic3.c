@@ -623,3 +623,27 @@ TEST(vgic3, flush_after_idle_flush_sees_new_injection)
 	vgic_flush_lrs(&g, 1, &s);
 	EXPECT_EQ(s.used_lrs, 1); /* the SPI is still pending */
 }
+
+/* An SPI rerouted while it sits in one vCPU's LR reaches the new target once that LR syncs. */
+TEST(vgic3, reroute_while_in_lr_kicks_new_target_on_sync)
+{
+	struct gic_lr_state s0, s1;
+
+	ASSERT_TRUE(setup(2, 32));
+	spi_setup(40, 0x80, true);
+	wr(&vgic_dist_ops, GICD_IROUTER(40), 8, 0);
+	lr_state_init(&s0, 4);
+	lr_state_init(&s1, 4);
+	vgic_inject(&g, 0, 40);
+	vgic_flush_lrs(&g, 0, &s0);
+	ASSERT_EQ(s0.used_lrs, 1);
+	wr(&vgic_dist_ops, GICD_IROUTER(40), 8, 1); /* the guest moves it to vCPU 1 */
+	memset(kicks, 0, sizeof(kicks));
+	vgic_sync_lrs(&g, 0, &s0); /* vCPU 0 never took it: still pending */
+	EXPECT_TRUE(kicks[1] > 0);
+	vgic_flush_lrs(&g, 1, &s1);
+	ASSERT_EQ(s1.used_lrs, 1);
+	EXPECT_EQ(s1.lr[0] & ICH_LR_VINTID_MASK, 40);
+	vgic_flush_lrs(&g, 0, &s0);
+	EXPECT_EQ(s0.used_lrs, 0);
+}

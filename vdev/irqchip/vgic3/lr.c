@@ -192,15 +192,20 @@ void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	}
 }
 
-/* Fold one saved LR back: its state field is what the guest left, GICv3 IHI0069 H §12.4.6 */
-static void vgic_lr_fold_locked(struct vgic *g, unsigned v, uint64_t lr)
+/*
+ * Fold one saved LR back: its state field is what the guest left, GICv3 IHI0069 H §12.4.6.
+ * Returns the vCPU to kick (as a mask) when the interrupt, still pending, now belongs to
+ * another vCPU: the guest rerouted it (GICD_IROUTER) while it sat in this vCPU's LR.
+ */
+static uint32_t vgic_lr_fold_locked(struct vgic *g, unsigned v, uint64_t lr)
 {
+	unsigned intid = (unsigned)(lr & ICH_LR_VINTID_MASK);
 	uint64_t state = lr & ICH_LR_STATE_MASK;
-	struct vgic_irq *irq = vgic_irq_lookup(g, v, (unsigned)(lr & ICH_LR_VINTID_MASK));
+	struct vgic_irq *irq = vgic_irq_lookup(g, v, intid);
 
 	/* Only LRs this model filled for v count; anything else is stale (e.g. reset since). */
 	if (!irq || !irq->in_lr || irq->vcpu != v) {
-		return;
+		return 0;
 	}
 	irq->in_lr = false;
 	irq->active = (state & ICH_LR_STATE_ACTIVE) != 0;
@@ -211,12 +216,14 @@ static void vgic_lr_fold_locked(struct vgic *g, unsigned v, uint64_t lr)
 	} else if (!irq->edge && !irq->hw) {
 		irq->pending = false; /* acknowledged: software latch consumed */
 	}
+	return vgic_irq_owner(irq) != v ? vgic_irq_kick_mask_locked(g, irq, intid) : 0;
 }
 
 /** Fold the LRs saved at exit back into the model; see vgic3.h. */
 void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 {
 	unsigned n = MIN(s->used_lrs, MIN(s->nr_lrs, VGIC_MAX_LRS));
+	uint32_t kick = 0;
 
 	if (n == 0) {
 		s->hcr &= ~(uint32_t)ICH_HCR_UIE;
@@ -224,9 +231,13 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	}
 	spin_lock(&g->lock);
 	for (unsigned i = 0; i < n; i++) {
-		vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
+		kick |= vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
+	}
+	if (kick) {
+		vgic_hint_all(g); /* the new owner's next flush must look */
 	}
 	spin_unlock(&g->lock);
+	vgic_kick_mask(g, kick);
 	s->used_lrs = 0;
 	s->hcr &= ~(uint32_t)ICH_HCR_UIE;
 }
