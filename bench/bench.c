@@ -19,6 +19,14 @@
  * receiving vCPU, from before the wait) to the first instruction of the guest's IRQ handler.
  * Then the guest's checks (ok/not ok bench.<check>) and "done bench <pass> <fail>".
  *
+ * Built with BENCH_SWITCH, the guest measures only the vCPU switch (bench_switch): it is run with
+ * its two vCPUs time-sharing one physical CPU, and prints, besides the lines above,
+ *   @bench op=switch n=<round trips> el2=.. el1=.. clk=.. path=<EL2 insns, vCPU 1's WFI trap to
+ *          vCPU 0's handler, summed> handled=.. timeouts=.. sgi=<EL2 insns of vCPU 0's SGI
+ *          sends, summed> exits=<vCPU 0's>
+ *   @bench op=switch_peer n=<round trips> el2=0 el1=0 clk=0 path=<vCPU 0's WFI trap to vCPU 1's
+ *          handler> handled=.. timeouts=.. sgi=<vCPU 1's SGI sends> exits=na
+ *
  * Built with BENCH_CLOCK_ONLY (counter=clock), for a hypervisor that keeps the PMU from its
  * guests (Xen 4.17 traps it and reads it as zero), the PMU is left alone: el2 and el1 read 0
  * and path is in CNTPCT ticks, machine-wide instructions (all ELs, all CPUs) / (16 << shift).
@@ -64,6 +72,12 @@ const char guest_name[] = "bench";
 #define CLOCK_ONLY 0
 #endif
 
+#ifdef BENCH_SWITCH
+#define SWITCH_ONLY 1
+#else
+#define SWITCH_ONLY 0
+#endif
+
 enum hyp_kind { HYP_NONE, HYP_TESSERA, HYP_OTHER };
 
 /** What the interrupt loops in ops.S leave behind (layout shared with ops.S). */
@@ -72,6 +86,12 @@ struct bench_irq_result {
 	uint64_t handled;
 	uint64_t last_intid;
 	uint64_t timeouts;
+};
+
+/** The vCPU switch loops (ops.S): an interrupt loop's result and the SGI sends' EL2 sum. */
+struct bench_switch_result {
+	struct bench_irq_result irq;
+	uint64_t sgi_sum;
 };
 
 /** One measurement: counter deltas over a loop, and the exit counters' deltas. */
@@ -90,6 +110,8 @@ uint64_t bench_op_write32(uint64_t n, uint64_t a1, uint64_t a2);
 uint64_t bench_op_vtimer(uint64_t n, uint64_t a1, uint64_t a2);
 uint64_t bench_op_sgi_self(uint64_t n, uint64_t a1, uint64_t a2);
 uint64_t bench_op_ipi_recv(uint64_t n, uint64_t a1, uint64_t a2);
+uint64_t bench_op_switch(uint64_t n, uint64_t a1, uint64_t a2);
+uint64_t bench_switch_responder(uint64_t n, uint64_t a1, uint64_t a2);
 
 extern uint64_t bench_boot_cntpct; /* head.S */
 extern char bench_vectors[];	   /* ops.S */
@@ -103,6 +125,12 @@ static struct {
 	volatile uint32_t done;
 } ipi_flags __attribute__((aligned(8)));
 static volatile uint32_t secondary_state; /* 1: measuring, 2: finished */
+/* The vCPU switch (ops.S): the EL2 count before the last WFI, and the responder's stop flag. */
+struct {
+	volatile uint32_t el2_before_wfi;
+	volatile uint32_t stop;
+} bench_switch_shared __attribute__((aligned(8)));
+static struct bench_switch_result switch_peer;
 static struct sample secondary_sample;
 static struct bench_irq_result secondary_result;
 
@@ -328,6 +356,96 @@ static void bench_ipi_cross(void)
 		    secondary_result.last_intid);
 }
 
+/*
+ * vCPU switch. Run with both vCPUs on one physical CPU: vCPU 1 answers every SGI from vCPU 0
+ * with one of its own, each side waiting in WFI in between, so that every WFI hands the CPU
+ * to the other vCPU. The PMU is not switched with the vCPUs: vCPU 1 leaves it as vCPU 0 set it
+ * up, and both read the same counters.
+ */
+static void switch_noop(uint32_t intid)
+{
+	(void)intid;
+}
+
+/* Sleep in WFI, interrupts on, until *p >= v: the other vCPU runs only while this one waits. */
+static bool wait_wfi(const volatile uint32_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 1000U && *p < v; i++) {
+		irq_enable();
+		wfi();
+		irq_disable();
+	}
+	return *p >= v;
+}
+
+static void switch_secondary(uint64_t arg)
+{
+	(void)arg;
+	if (!gic_cpu_init()) {
+		smp_publish(&secondary_state, 2);
+		return;
+	}
+	gic_irq_enable(BENCH_SGI, BENCH_PRIO);
+	write_sysreg(vbar_el1, (uintptr_t)bench_vectors);
+	isb();
+	irq_disable();
+	smp_publish(&secondary_state, 1);
+	/* Its first SGI wakes vCPU 0, which waits in wait_wfi() for the state above. */
+	(void)bench_switch_responder(0, (uintptr_t)&switch_peer, sgi1r(BENCH_SGI, 0));
+	write_sysreg(vbar_el1, (uintptr_t)guest_vectors);
+	isb();
+	smp_publish(&secondary_state, 2);
+}
+
+/* s = NULL: the counters were not sampled on this side (the responder's line). */
+static void report_switch(const char *name, const struct sample *s,
+			  const struct bench_switch_result *r)
+{
+	guest_printf("@bench op=%s n=%u el2=%lu el1=%lu clk=%lu path=%lu handled=%lu timeouts=%lu "
+		     "sgi=%lu",
+		     name, BENCH_ITERS, s ? s->el2 : 0, s ? s->el1 : 0, s ? s->clk : 0,
+		     r->irq.path_sum, r->irq.handled, r->irq.timeouts, r->sgi_sum);
+	if (s) {
+		print_exits(s);
+	} else {
+		guest_printf(" exits=na\n");
+	}
+}
+
+static void bench_switch(void)
+{
+	struct bench_switch_result r = {0};
+	struct sample s;
+
+	irq_register(BENCH_SGI, switch_noop);
+	irq_disable();
+	if (!test_checkf(smp_cpu_on(1, switch_secondary, 0) == PSCI_RET_SUCCESS &&
+			     wait_wfi(&secondary_state, 1) && secondary_state == 1,
+			 "switch_cpu_on", "vCPU 1 did not start (state %u)", secondary_state)) {
+		return;
+	}
+	write_sysreg(vbar_el1, (uintptr_t)bench_vectors);
+	isb();
+	measure(&s, bench_op_switch, BENCH_ITERS, (uintptr_t)&r, sgi1r(BENCH_SGI, 1));
+	write_sysreg(vbar_el1, (uintptr_t)guest_vectors);
+	isb();
+	/* Stop the responder; its last SGI brings this vCPU back once it has finished. */
+	smp_publish(&bench_switch_shared.stop, 1);
+	gic_sgi_send(BENCH_SGI, 1);
+	test_checkf(wait_wfi(&secondary_state, 2), "switch_peer_done", "vCPU 1 state %u",
+		    secondary_state);
+	report_switch("switch", &s, &r);
+	report_switch("switch_peer", 0, &switch_peer);
+	test_checkf(r.irq.handled == BENCH_ITERS && r.irq.timeouts == 0 &&
+			r.irq.last_intid == BENCH_SGI,
+		    "switch", "%lu answers, %lu timeouts, last INTID %lu", r.irq.handled,
+		    r.irq.timeouts, r.irq.last_intid);
+	test_checkf(switch_peer.irq.handled == BENCH_ITERS && switch_peer.irq.timeouts == 0 &&
+			switch_peer.irq.last_intid == BENCH_SGI,
+		    "switch_peer", "%lu handled, %lu timeouts, last INTID %lu",
+		    switch_peer.irq.handled, switch_peer.irq.timeouts, switch_peer.irq.last_intid);
+}
+
 /* ID_AA64PFR0_EL1.EL2, bits [11:8]: 0 when EL2 is not implemented (ARM DDI0487 K.a). */
 #define ID_AA64PFR0_EL2(v) (((v) >> 8) & 0xfU)
 
@@ -397,6 +515,15 @@ void guest_main(void)
 			    counters, counting ? 1U : 0U);
 	}
 
+	if (SWITCH_ONLY) {
+		gic_dist_init();
+		if (test_checkf(cpus == 2, "switch_vcpus", "%u vCPUs, not 2", cpus) &&
+		    check(gic_cpu_init(), "gic_init")) {
+			gic_irq_enable(BENCH_SGI, BENCH_PRIO);
+			bench_switch();
+		}
+		return;
+	}
 	bench_simple("loop", bench_op_empty, 0, 0);
 	bench_simple("hvc_nop", bench_op_hvc_nop, 0, 0);
 	bench_simple("hvc_psci_version", bench_op_psci_version, 0, 0);

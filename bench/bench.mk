@@ -3,13 +3,14 @@
 # QEMU -icount. Included by the top-level Makefile after tests/guest/guest.mk (its runtime objects
 # and flags) and tests/linux/linux.mk (deps, the kernel and the initramfs).
 #   make bench             build everything below and run tools/bench.py (table, JSON, docs)
-#   make bench-guests      the benchmark guest, for Tessera/bare QEMU and for a Xen domU
+#   make bench-guests      the benchmark guest, for Tessera/bare QEMU, for the vCPU switch and
+#                          for a Xen domU
 #   make bench-initramfs   the demo initramfs plus /bench-init
 
 BENCH_OUT := $(BUILD)/bench
 BENCH_SRCS := bench/bench.c bench/head.S bench/ops.S
 BENCH_LDS := bench/bench.ld
-# Extra arguments for tools/bench.py, e.g. BENCH_ARGS='--no-xen' or '--only guest'.
+# Extra arguments for tools/bench.py, e.g. BENCH_ARGS='--no-xen' or '--no-linux'.
 BENCH_ARGS ?=
 # Extra compiler flags for the benchmark guest, e.g. BENCH_CFLAGS=-DBENCH_ITERS=20U (profiling).
 BENCH_CFLAGS ?=
@@ -56,10 +57,15 @@ $(BENCH_OUT)/$(1)/bench.bin: $(BENCH_OUT)/$(1)/bench.elf
 -include $$(BENCH_OBJS_$(1):.o=.d)
 endef
 
+# The vCPU switch is measured by a third build (-DBENCH_SWITCH) that does only that, run with
+# two vCPUs on one physical CPU: its ping-pong needs the two to time-share, and the other
+# operations' cross-vCPU waits would spin for whole scheduler slices there.
 $(eval $(call bench_variant,virt,))
+$(eval $(call bench_variant,switch,-DBENCH_SWITCH))
 $(eval $(call bench_variant,xen,$(BENCH_XEN_DEFS)))
 
-BENCH_GUESTS := $(BENCH_OUT)/virt/bench.bin $(BENCH_OUT)/xen/bench.bin
+BENCH_GUESTS := $(BENCH_OUT)/virt/bench.bin $(BENCH_OUT)/switch/bench.bin \
+	$(BENCH_OUT)/xen/bench.bin
 bench-guests: $(BENCH_GUESTS)
 
 # /bench-init (bench/init.c): a static arm64 program, no libc.
@@ -101,7 +107,7 @@ bench: deps
 	python3 tools/bench.py --build $(BUILD) --hyp $(IMAGE) --elf $(ELF) \
 		--kernel $(LINUX_KERNEL) --initrd $(BENCH_INITRD) --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
-.SECONDARY: $(BENCH_OBJS_virt) $(BENCH_OBJS_xen) $(BENCH_OUT)/virt/bench.elf \
-	$(BENCH_OUT)/xen/bench.elf
+.SECONDARY: $(BENCH_OBJS_virt) $(BENCH_OBJS_switch) $(BENCH_OBJS_xen) \
+	$(BENCH_OUT)/virt/bench.elf $(BENCH_OUT)/switch/bench.elf $(BENCH_OUT)/xen/bench.elf
 
 .PHONY: bench bench-guests bench-initramfs

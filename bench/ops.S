@@ -223,3 +223,126 @@ bench_vectors:
 	.balign	0x80
 	b	guest_vectors + (\i * 0x80)
 	.endr
+
+/* ---------------------------------------------------------------- vCPU switch */
+
+/*
+ * Ping-pong between two vCPUs that time-share one physical CPU (bench.c, bench_switch): each
+ * side sends the SGI to the other and waits in WFI, which traps; with nothing pending for it,
+ * the hypervisor switches to the other vCPU, whose handler then runs. The PMU is the physical
+ * CPU's, shared by both vCPUs, so an EL2 count one vCPU publishes before its WFI and the other
+ * reads at its handler's entry measure the path from the WFI trap to the other's handler.
+ *
+ * bench_switch_shared (bench.c): +0 the EL2 count just before the publishing vCPU's WFI,
+ * +4 nonzero when the responder is to stop. struct bench_switch_result (bench.c) at x20 is a
+ * struct bench_irq_result (path sum, handled, last INTID, timeouts) and +32 the sum of the
+ * EL2 counts around this vCPU's ICC_SGI1R_EL1 writes (the send trap).
+ * Registers: x21 = ICC_SGI1R_EL1 value, x22 = &bench_switch_shared, x17 = send sum, plus
+ * those of the interrupt loops above (x11-x16, x9, x10 scratch).
+ */
+#define RES_SGI 32
+#define WAIT_WFI 1000
+
+.macro switch_enter
+	stp	x19, x20, [sp, #-32]!
+	stp	x21, x22, [sp, #16]
+	mov	x19, x0
+	mov	x20, x1
+	mov	x21, x2
+	adrp	x22, bench_switch_shared
+	add	x22, x22, :lo12:bench_switch_shared
+	mov	x17, #0
+	mov	x15, #0
+	mov	x14, #0
+	mov	x13, #0
+	mov	x16, #0
+	mov	x11, #0
+.endm
+
+.macro switch_leave
+	stp	x15, x14, [x20, #RES_SUM]
+	stp	x11, x16, [x20, #RES_INTID]
+	str	x17, [x20, #RES_SGI]
+	ldp	x21, x22, [sp, #16]
+	ldp	x19, x20, [sp], #32
+	mov	x0, #0
+	ret
+.endm
+
+/* Send the SGI (its trap measured), then publish the EL2 count the WFI trap starts from. */
+.macro switch_send
+	read_el2cnt x9
+	msr	icc_sgi1r_el1, x21
+	isb
+	read_el2cnt x10
+	sub	w8, w10, w9
+	add	x17, x17, x8
+	str	w10, [x22]
+	dsb	sy
+.endm
+
+/*
+ * Wait for interrupt number x13 (the handler counts them in x14): WFI with IRQs masked, so
+ * that none can slip in between the check and the WFI, which wakes on a pending interrupt all
+ * the same; unmasking lets the handler run. Bounded; a timeout branches to \timeout.
+ */
+.macro switch_wait timeout
+	add	x13, x13, #1
+	mov	x8, #WAIT_WFI
+3:	cmp	x14, x13
+	b.eq	4f
+	wfi
+	msr	daifclr, #2
+	msr	daifset, #2
+	subs	x8, x8, #1
+	b.ne	3b
+	add	x16, x16, #1
+	mov	x14, x13
+	b	\timeout
+4:
+.endm
+
+/* The path from the other vCPU's WFI trap to this handler's entry (x12), added to x15. */
+.macro switch_record
+	ldr	w9, [x22]
+	sub	w12, w12, w9
+	add	x15, x15, x12
+.endm
+
+/* The measured side: n round trips, each a send and a wait. bench_op_switch(n, result, sgi) */
+	.text
+	.balign	64
+	.global	bench_op_switch
+bench_op_switch:
+	switch_enter
+	cbz	x19, 9f
+1:	switch_send
+	switch_wait 5f
+	switch_record
+5:	subs	x19, x19, #1
+	b.ne	1b
+9:	switch_leave
+
+/*
+ * The other side, until told to stop: its first SGI tells the measured side it is ready (not
+ * counted), then for every SGI it takes it answers with one. On the stop request it sends a
+ * last SGI, which lets the other vCPU run again, and returns; the stop SGI is not counted.
+ * bench_switch_responder(0, result, sgi)
+ */
+	.text
+	.balign	64
+	.global	bench_switch_responder
+bench_switch_responder:
+	switch_enter
+	msr	icc_sgi1r_el1, x21
+	isb
+1:	switch_wait 8f
+	ldr	w8, [x22, #4]
+	cbnz	w8, 7f
+	switch_record
+	switch_send
+	b	1b
+7:	sub	x14, x14, #1
+8:	msr	icc_sgi1r_el1, x21
+	isb
+	switch_leave

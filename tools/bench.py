@@ -6,7 +6,8 @@ Measures (method: ../shared/docs/benchmarking.md; what each figure means: docs/b
 
 1. the benchmark guest (bench/) under Tessera with -icount shift=0,sleep=off: EL2 and guest
    instructions and exits per operation, read from the guest's PMU and Tessera's exit counters,
-   and the instructions from reset to the guest's first instruction;
+   and the instructions from reset to the guest's first instruction; its BENCH_SWITCH build with
+   two vCPUs on one physical CPU, for the vCPU switch;
 2. Debian's kernel with the demo initramfs plus /bench-init (rdinit=/bench-init), under Tessera
    and on bare QEMU, 1 and 2 vCPUs: instructions from reset to the first instruction of /init,
    the ratio, and Tessera's exits by class during that boot;
@@ -41,6 +42,8 @@ EXIT_CLASSES = ["hvc", "smc", "mmio", "sysreg", "wfx", "irq", "abort", "undef", 
 CPU = "max,pauth=off"
 GUEST_SMP, GUEST_MEM = 2, 64  # the benchmark guest: both vCPUs for the IPI rows
 BOOT_SMP, BOOT_MEM = 1, 16  # reset to first guest instruction, the small case
+SWITCH_SMP, SWITCH_VCPUS = 1, 2  # the vCPU switch: two vCPUs time-sharing one physical CPU
+SWITCH_LABEL = "vCPU switch, two vCPUs sharing one pCPU: SGI send + WFI trap → other vCPU's handler"
 LINUX_MEM = 512
 # nokaslr: QEMU gives a bare kernel a kaslr-seed in its DTB and Tessera does not; without it both
 # boot the kernel at the same place.
@@ -160,9 +163,11 @@ def run_qemu(cmd, timeout, done_re=None, log=None):
     return Run(list(lines), proc.wait(), stopped, wall)
 
 
-def qemu_sh_args(kernel, smp, mem, bare=False, initrd=None, cmdline="", hyp=None):
+def qemu_sh_args(kernel, smp, mem, bare=False, initrd=None, cmdline="", hyp=None, vcpus=None):
     args = ["--kernel", str(kernel), "--smp", str(smp), "--mem", str(mem), "--cpu", CPU,
             "--icount", "--cmdline", cmdline]
+    if vcpus:
+        args += ["--vcpus", str(vcpus)]
     if bare:
         args.insert(0, "--bare")
     if initrd:
@@ -244,6 +249,42 @@ def derive_tessera(raw):
             row["handled"], row["timeouts"] = op.get("handled"), op.get("timeouts")
         rows[key] = row
     return rows
+
+
+def derive_switch(raw):
+    """The vCPU switch from the BENCH_SWITCH run: per switch, one direction of the ping-pong.
+
+    Each round trip is two switches. el2 and el1 are the physical CPU's counts (the PMU is not
+    switched with the vCPUs, so they hold both vCPUs' work); path and sgi are the two
+    components, summed on each side; exits are vCPU 0's, which takes one of the two switches of
+    every round trip (vCPU 1's are the same by symmetry).
+    """
+    a, b = raw["ops"].get("switch"), raw["ops"].get("switch_peer")
+    if not a or not b or not a.get("n"):
+        return None
+    switches = 2 * a["n"]
+    row = {"el2": a["el2"] / switches, "guest": a["el1"] / switches,
+           "send": (a["sgi"] + b["sgi"]) / switches,
+           "wfi_to_handler": (a["path"] + b["path"]) / switches,
+           "handled": a["handled"] + b["handled"], "timeouts": a["timeouts"] + b["timeouts"],
+           "round_trips": a["n"]}
+    row["rest"] = row["el2"] - row["send"] - row["wfi_to_handler"]
+    if a["exits"] is not None:
+        by = {c: v / a["n"] for c, v in a["exits"].items()}
+        row["exits"] = sum(by.values())
+        row["exits_by_class"] = {c: v for c, v in by.items() if v}
+        row["ack_eoi_exits"] = row["exits"] - 2  # beyond the SGI write and the WFI
+    return row
+
+
+def switch_line(res):
+    """The vCPU switch's components, one line (the table has room for the total only)."""
+    sw = res["guest"].get("switch")
+    if not sw:
+        return "vCPU switch: n/a"
+    return (f"vCPU switch: {fmt_int(sw['el2'])} EL2 insns per switch = SGI send trap "
+            f"{fmt_int(sw['send'])} + WFI trap to the other vCPU's handler "
+            f"{fmt_int(sw['wfi_to_handler'])} + elsewhere {fmt_num(sw['rest'], 2)}")
 
 
 def derive_clock(raw, shift, guest_el1):
@@ -417,10 +458,10 @@ class Bench:
         return results
 
     # -- benchmark guest
-    def guest_run(self, label, smp, mem, bare=False):
-        guest = self.out / "virt" / "bench.bin"
+    def guest_run(self, label, smp, mem, bare=False, variant="virt", vcpus=None):
+        guest = self.out / variant / "bench.bin"
         cmd, printed = qemu_sh(qemu_sh_args(guest, smp, mem, bare=bare, cmdline="bench",
-                                            hyp=self.args.hyp), self.build)
+                                            hyp=self.args.hyp, vcpus=vcpus), self.build)
         self.commands[label] = printed
 
         def once(i):
@@ -578,8 +619,14 @@ def table_lines(res):
                      fmt_num(r["ack_eoi_exits"], 2) if "ack_eoi_exits" in r else "—",
                      classes or "—",
                      "≈" + fmt_int(xr["el2"]) if xr else "—"])
-    rows.append(["vCPU switch, two vCPUs sharing one pCPU", "n/a", "n/a", "n/a", "—",
-                 "not measured yet", "—"])
+    sw = res["guest"].get("switch")
+    if sw:
+        classes = ", ".join(f"{c} {fmt_num(v, 2)}" for c, v in sw.get("exits_by_class", {}).items())
+        rows.append([SWITCH_LABEL, fmt_int(sw["el2"]), fmt_num(sw["guest"]),
+                     fmt_num(sw.get("exits"), 2), fmt_num(sw.get("ack_eoi_exits"), 2),
+                     classes or "—", "—"])
+    else:
+        rows.append([SWITCH_LABEL] + ["n/a"] * 6)
     boot_small, boot_guest = res["guest"].get("boot_small"), res["guest"].get("boot")
     xen_boot = xen.get("boot") if xen.get("status") == "ok" else None
     rows.append([f"reset → first guest instruction, {BOOT_SMP} vCPU, {BOOT_MEM} MiB VM",
@@ -659,6 +706,11 @@ def write_docs(res, path, svg_written):
     head = head[:-1] + ["Xen 4.17 EL2 insns"]
     lhead, lrows = linux_lines(res)
     t = res["targets"]
+    sw = g.get("switch") or {}
+    sw_n = fmt_int(sw.get("round_trips"))
+    sw_el2, sw_send = fmt_int(sw.get("el2")), fmt_int(sw.get("send"))
+    sw_wfi, sw_rest = fmt_int(sw.get("wfi_to_handler")), fmt_num(sw.get("rest"), 2)
+    sw_guest = fmt_num(sw.get("guest"))
     out = [
         "# Benchmarks",
         "",
@@ -697,6 +749,43 @@ def write_docs(res, path, svg_written):
         "  instructions per tick) minus the guest's own EL1 instructions as measured under Tessera;",
         "  interrupt rows include the few guest instructions between trigger and handler. The",
         "  domU has 1 vCPU, so the IPI rows are not measured there.",
+        "",
+        "### vCPU switch",
+        "",
+        f"Measured by a build of the guest that does only this (`-DBENCH_SWITCH`), run with "
+        f"{SWITCH_VCPUS} vCPUs",
+        f"on {SWITCH_SMP} physical CPU (`tools/qemu.sh --smp {SWITCH_SMP} --vcpus {SWITCH_VCPUS}`, "
+        "command line `guest-tessera-switch`",
+        "below), so that the two time-share it. vCPU 0 and vCPU 1 play ping-pong "
+        f"{sw_n} times: each",
+        "sends an SGI to the other (`ICC_SGI1R_EL1`, trapped) and waits in `WFI` (trapped); with",
+        "nothing pending for it, Tessera blocks the waiting vCPU and switches to the other, whose",
+        "SGI is now pending, and that one's IRQ handler runs, acknowledges, EOIs (no exits) and",
+        "answers. The PMU is not switched between vCPUs, so both read the same physical counters:",
+        "before its `WFI` each side stores the EL2 count, and the other side's handler reads the",
+        "EL2 count as its first instruction. Every round trip is two switches, one each way; the",
+        "row shows one switch, from the SGI that wakes the other vCPU to that vCPU's handler:",
+        "",
+        f"- **EL2 insns** {sw_el2}: all EL2 instructions of the physical CPU over the ping-pong,",
+        "  divided by twice the round trips. Of these,",
+        f"  - {sw_send}: the SGI send, from the trap of the `ICC_SGI1R_EL1` write back to the",
+        "    sender (the vGIC makes the SGI pending for the blocked vCPU, which shares the CPU so",
+        "    needs no physical kick; the scheduler keeps the sender, whose slice is not over, and",
+        "    arms CNTHP for the slice end because another vCPU now wants the CPU);",
+        f"  - {sw_wfi}: from the `WFI` trap to the first instruction of the other vCPU's handler:",
+        "    exit entry and list-register sync, the WFI handler (nothing pending: the vCPU",
+        "    blocks), the scheduler's pick, `arch_vcpu_put` of the sender (EL1 system registers,",
+        "    FP/SIMD, virtual timer; the pointer-authentication keys too when the CPU has them,",
+        f"    but the benchmarks run `-cpu {CPU}`), `arch_vcpu_load` of the other, CNTHP",
+        "    cancelled, its pending SGI into the list registers, the GIC interface restored and",
+        "    `eret`, straight into the vector;",
+        f"  - {sw_rest}: EL2 instructions in neither window; the two cover every exit of the",
+        "    ping-pong, so this is 0 unless something else ran at EL2 (a physical interrupt).",
+        f"- **guest insns** {sw_guest}: both vCPUs' EL1 instructions per round trip, halved (loop,",
+        "  send, wait, vector, ack, EOI, `eret`).",
+        "- **exits**: the exits of the vCPU that gives up the CPU, per switch: the SGI write",
+        "  (sysreg) and the WFI (wfx), from vCPU 0's counters (it gives up the CPU once per round",
+        "  trip; vCPU 1 the other time, the same way). The handler's ack and EOI do not exit.",
         "",
         "## Debian Linux boot to `/init`",
         "",
@@ -805,7 +894,8 @@ def main():
     args.initrd = args.initrd or str(build / "bench" / "initramfs-bench.cpio.gz")
     args.sizes = args.sizes or str(build / "bench" / "sizes.o")
     args.runs = max(1, args.runs)
-    for f in (args.hyp, build / "bench" / "virt" / "bench.bin") + (
+    for f in (args.hyp, build / "bench" / "virt" / "bench.bin",
+              build / "bench" / "switch" / "bench.bin") + (
             () if args.no_linux else (args.kernel, args.initrd)):
         if not Path(f).is_file():
             die(f"{f} missing (make bench builds it)")
@@ -817,6 +907,8 @@ def main():
     guest_runs = b.guest_run("guest-tessera", GUEST_SMP, GUEST_MEM)
     small_runs = b.guest_run("guest-tessera-boot", BOOT_SMP, BOOT_MEM)
     bare_runs = b.guest_run("guest-bare", BOOT_SMP, BOOT_MEM, bare=True)
+    switch_runs = b.guest_run("guest-tessera-switch", SWITCH_SMP, GUEST_MEM, variant="switch",
+                              vcpus=SWITCH_VCPUS)
     linux_runs = {}
     if not args.no_linux:
         for smp in (1, 2):
@@ -831,7 +923,8 @@ def main():
         raw = guest_runs[i]
         res = {"runs": args.runs, "icount": "shift=0,sleep=off", "cpu": CPU}
         g = {"raw": raw, "rows": derive_tessera(raw), "info": raw["info"],
-             "iters": next((op["n"] for op in raw["ops"].values()), None)}
+             "iters": next((op["n"] for op in raw["ops"].values()), None),
+             "switch_raw": switch_runs[i], "switch": derive_switch(switch_runs[i])}
         for key, r in (("boot", raw), ("boot_small", small_runs[i]), ("boot_bare", bare_runs[i])):
             g[key] = r["boot"]["cntpct"] * insns_per_tick(r["boot"]["cntfrq"], 0) \
                 if r["boot"] else None
@@ -857,7 +950,8 @@ def main():
 
     def rendered(res):
         """What must be identical between runs: the guest's table, the targets' verdicts."""
-        return text_table(*table_lines(res)) + [f"{x['what']} {x['met']}" for x in res["targets"]]
+        return text_table(*table_lines(res)) + [switch_line(res)] + \
+            [f"{x['what']} {x['met']}" for x in res["targets"]]
     first = rendered(results[0])
     differ = [i + 1 for i, r in enumerate(results[1:], 1) if rendered(r) != first]
     for i in differ:
@@ -872,6 +966,9 @@ def main():
     for key in res["guest"]["rows"]:
         vals = [r["guest"]["rows"].get(key, {}).get("el2") for r in results]
         res["spread"][f"{key} EL2/op"] = spread(vals)
+    for part in ("el2", "send", "wfi_to_handler"):
+        vals = [(r["guest"].get("switch") or {}).get(part) for r in results]
+        res["spread"][f"switch {part}"] = spread(vals)
     for smp, (lb_runs, lt_runs) in linux_runs.items():
         res["spread"][f"bare {smp} vCPU insns to /init"] = spread(
             [r.get("insns_to_init") for r in lb_runs])
@@ -901,6 +998,7 @@ def main():
 
     print()
     print("\n".join(text_table(*table_lines(res))))
+    print(switch_line(res))
     if res["linux"]:
         print()
         print("\n".join(text_table(*linux_lines(res))))
