@@ -25,7 +25,10 @@
 #define TESSERA_VERSION "0.1"
 
 struct page_pool hyp_pool;
-static uint64_t pool_bitmap[PLAT_POOL_MAX_BYTES / PAGE_SIZE / 64];
+/* 256 KiB for up to 8 GiB of RAM, of which page_pool_init() clears what the pool uses: in
+ * .noinit, which head.S does not clear (arch/arm64/tessera.ld). */
+static uint64_t pool_bitmap[PLAT_POOL_MAX_BYTES / PAGE_SIZE / 64]
+    __attribute__((section(".noinit")));
 static struct vm vm0;
 extern uint8_t _head[], _end[];
 

@@ -26,11 +26,35 @@
 #define GIC_PPI_BASE 16U
 #define GIC_PPI_MAX 15U
 
+/* A node the scan found, and its parent (whose #address-cells/#size-cells decode its reg). */
+struct found {
+	int node; /**< -ENOENT: none */
+	int parent;
+};
+
+/* At most two of each kind: a second kernel or ramdisk module is an error. */
+#define MODULES_MAX 4
+/* Children of the root kept for path lookups (QEMU's virt machine has about 50). */
+#define ROOT_CHILDREN_MAX 64
+
 struct discover {
 	const void *fdt;
 	struct platform_info *info;
 	char *err;
 	size_t err_size;
+	/* What scan() recorded in its one walk over the tree. */
+	int root;
+	struct found cpus, chosen, aliases, psci, psci_compat, gic, uart, timer;
+	int cpu[PLAT_MAX_CPUS + 1]; /**< enabled cpu nodes; one more than fits is an error */
+	unsigned cpu_found;
+	int module[MODULES_MAX]; /**< multiboot children of /chosen */
+	unsigned module_found, kernels, ramdisks;
+	struct {
+		int node;
+		const char *name;
+	} root_child[ROOT_CHILDREN_MAX]; /**< in document order, for path_offset() */
+	unsigned root_children;		 /**< all of them, even past ROOT_CHILDREN_MAX */
+	int mem_rc; /**< the first error in a memory node, reported by memory_discover() */
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -68,20 +92,25 @@ static const char *node_path(const void *fdt, int node, char *buf, size_t size)
 /* A scratch buffer per use: the path lives until the end of the enclosing block. */
 #define NODE_PATH(d, node) node_path((d)->fdt, (node), (char[96]){0}, 96)
 
-/* A string property that is NUL-terminated inside its length, or NULL. */
-static const char *prop_string(const void *fdt, int node, const char *name)
+/* A string value that is NUL-terminated inside its length, or NULL. */
+static const char *string_value(const void *v, int len)
 {
-	int len;
-	const char *s = fdt_prop(fdt, node, name, &len);
+	const char *s = v;
 
 	return s && len > 0 && s[len - 1] == '\0' ? s : NULL;
 }
 
-/* Devicetree v0.4 §2.3.4: "okay" (or the legacy "ok"), or no status at all, means enabled. */
-static bool node_is_enabled(const void *fdt, int node)
+static const char *prop_string(const void *fdt, int node, const char *name)
 {
-	const char *status = prop_string(fdt, node, "status");
+	int len = 0;
+	const void *v = fdt_prop(fdt, node, name, &len);
 
+	return string_value(v, len);
+}
+
+/* Devicetree v0.4 §2.3.4: "okay" (or the legacy "ok"), or no status at all, means enabled. */
+static bool status_enabled(const char *status)
+{
 	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
@@ -98,6 +127,22 @@ static int copy_string(struct discover *d, int node, const char *name, char *dst
 	}
 	memcpy(dst, s, strlen(s) + 1);
 	return 0;
+}
+
+/*
+ * The idx-th (address, size) pair of a found node's reg, decoded with its parent's
+ * #address-cells and #size-cells (defaults 2 and 1, Devicetree v0.4 §2.3.5): fdt_reg() without
+ * the search for the parent, which the scan already knows.
+ */
+static int found_reg(const struct discover *d, struct found f, unsigned idx, uint64_t *addr,
+		     uint64_t *size)
+{
+	if (f.parent < 0) {
+		return -EINVAL; /* the root has no reg */
+	}
+	return fdt_reg_cells(d->fdt, f.node, idx,
+			     fdt_prop_u32(d->fdt, f.parent, "#address-cells", 2),
+			     fdt_prop_u32(d->fdt, f.parent, "#size-cells", 1), addr, size);
 }
 
 /* GIC interrupt specifier idx of node -> INTID: SPI n is 32+n, PPI n is 16+n (GICv3 IHI0069
@@ -125,77 +170,196 @@ static int irq_decode(const void *fdt, int node, unsigned idx, unsigned *intid)
 }
 
 /* Every non-empty range of one memory node's reg (Devicetree v0.4 §3.4). */
-static int memory_node_add(struct discover *d, int node)
+static int memory_node_add(struct discover *d, struct found mem)
 {
 	struct platform_info *info = d->info;
 	uint64_t base, size;
 	unsigned idx;
 	int rc;
 
-	for (idx = 0; (rc = fdt_reg(d->fdt, node, idx, &base, &size)) == 0; idx++) {
+	for (idx = 0; (rc = found_reg(d, mem, idx, &base, &size)) == 0; idx++) {
 		if (size == 0) {
 			continue;
 		}
 		if (info->mem_count == PLAT_MAX_MEM) {
 			return fail(d, -EINVAL, "%s: more than %d memory ranges",
-				    NODE_PATH(d, node), PLAT_MAX_MEM);
+				    NODE_PATH(d, mem.node), PLAT_MAX_MEM);
 		}
 		info->mem[info->mem_count++] = (struct mem_range){base, size};
 	}
 	if (rc != -ENOENT || idx == 0) {
-		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, node));
+		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, mem.node));
 	}
 	return 0;
 }
 
-/* Memory nodes are children of the root with device_type "memory" (Devicetree v0.4 §3.4). */
+/* Keep the first node found of a kind. */
+static void found_first(struct found *f, int node, int parent)
+{
+	if (f->node < 0) {
+		*f = (struct found){node, parent};
+	}
+}
+
+/* Does a node name match a path component without unit address ("cpus" or "cpus@0"), as
+ * fdt_path_offset() matches it? */
+static bool name_is(const char *name, const char *want)
+{
+	while (*want != '\0' && *name == *want) {
+		name++;
+		want++;
+	}
+	return *want == '\0' && (*name == '\0' || *name == '@');
+}
+
+/*
+ * The devices found by compatible string, the first of each (the first enabled one for the
+ * UART), in one pass over node's compatible list (Devicetree v0.4 §2.3.1).
+ */
+static void scan_compatible(struct discover *d, int node, int parent,
+			    const struct fdt_prop_query *compat, bool enabled)
+{
+	const char *list = compat->val;
+	size_t len = list ? (size_t)compat->len : 0, n;
+
+	for (size_t pos = 0; pos < len; pos += n + 1) {
+		const char *s = list + pos;
+
+		n = strnlen(s, len - pos);
+		if (n == len - pos) {
+			break; /* last string unterminated: ignored, as by fdt_prop_has_string() */
+		}
+		if (s[0] != 'a') {
+			continue; /* not "arm,...": most of QEMU's nodes are virtio,mmio */
+		}
+		if (strcmp(s, "arm,gic-v3") == 0) {
+			found_first(&d->gic, node, parent);
+		} else if (strcmp(s, "arm,pl011") == 0 && enabled) {
+			found_first(&d->uart, node, parent);
+		} else if (strcmp(s, "arm,armv8-timer") == 0) {
+			found_first(&d->timer, node, parent);
+		} else if (strcmp(s, "arm,psci-0.2") == 0) {
+			found_first(&d->psci_compat, node, parent);
+		}
+	}
+}
+
+/* A child of the root: the nodes read by path, and the memory nodes (device_type "memory",
+ * Devicetree v0.4 §3.4), whose ranges are taken at once. */
+static void scan_root_child(struct discover *d, const struct fdt_walk_node *n,
+			    const struct fdt_prop_query *type, bool enabled)
+{
+	if (d->root_children < ROOT_CHILDREN_MAX) {
+		d->root_child[d->root_children].node = n->node;
+		d->root_child[d->root_children].name = n->name;
+	}
+	d->root_children++;
+	if (name_is(n->name, "cpus")) {
+		found_first(&d->cpus, n->node, n->parent);
+	} else if (name_is(n->name, "chosen")) {
+		found_first(&d->chosen, n->node, n->parent);
+	} else if (name_is(n->name, "aliases")) {
+		found_first(&d->aliases, n->node, n->parent);
+	} else if (name_is(n->name, "psci")) {
+		found_first(&d->psci, n->node, n->parent);
+	}
+	if (enabled && fdt_stringlist_contains(type->val, type->len, "memory") && d->mem_rc == 0) {
+		d->mem_rc = memory_node_add(d, (struct found){n->node, n->parent});
+	}
+}
+
+/* A child of /chosen: the first two modules of each kind (a second one is an error). */
+static void scan_module(struct discover *d, int node, const struct fdt_prop_query *compat)
+{
+	unsigned *count = NULL;
+
+	if (fdt_stringlist_contains(compat->val, compat->len, "multiboot,kernel")) {
+		count = &d->kernels;
+	} else if (fdt_stringlist_contains(compat->val, compat->len, "multiboot,ramdisk")) {
+		count = &d->ramdisks;
+	}
+	if (count && *count < 2 && d->module_found < MODULES_MAX) {
+		(*count)++;
+		d->module[d->module_found++] = node;
+	}
+}
+
+/* The properties scan() reads of every node. */
+enum { Q_COMPATIBLE, Q_DEVICE_TYPE, Q_STATUS, Q_COUNT };
+
+/* One node of the walk: record what it is. */
+static int scan_node(void *ctx, const struct fdt_walk_node *n, const struct fdt_prop_query *q)
+{
+	struct discover *d = ctx;
+	const struct fdt_prop_query *type = &q[Q_DEVICE_TYPE];
+	bool enabled = status_enabled(string_value(q[Q_STATUS].val, q[Q_STATUS].len));
+
+	scan_compatible(d, n->node, n->parent, &q[Q_COMPATIBLE], enabled);
+	if (n->depth == 0) {
+		d->root = n->node;
+	} else if (n->parent == d->root) {
+		scan_root_child(d, n, type, enabled);
+	} else if (n->parent == d->cpus.node) {
+		/* /cpus/cpu@N; other children (QEMU's cpu-map) have no device_type "cpu". */
+		if (enabled && fdt_stringlist_contains(type->val, type->len, "cpu") &&
+		    d->cpu_found < ARRAY_SIZE(d->cpu)) {
+			d->cpu[d->cpu_found++] = n->node;
+		}
+	} else if (n->parent == d->chosen.node) {
+		scan_module(d, n->node, &q[Q_COMPATIBLE]);
+	}
+	return 0;
+}
+
+/*
+ * The one walk over the DTB: it checks the whole blob (as fdt_check()) and records, node by
+ * node in document order, the nodes the steps below read. The memory ranges are taken during
+ * the walk; their first error is kept for memory_discover(), the first step.
+ */
+static int scan(struct discover *d)
+{
+	struct fdt_prop_query q[Q_COUNT] = {
+	    [Q_COMPATIBLE] = {.name = "compatible"},
+	    [Q_DEVICE_TYPE] = {.name = "device_type"},
+	    [Q_STATUS] = {.name = "status"},
+	};
+
+	if (fdt_walk(d->fdt, DTB_MAX_SIZE, q, Q_COUNT, scan_node, d) != 0) {
+		memset(d->info, 0, sizeof(*d->info));
+		return fail(d, -EINVAL, "DTB: bad header or structure");
+	}
+	return 0;
+}
+
 static int memory_discover(struct discover *d)
 {
-	int root = fdt_path_offset(d->fdt, "/");
-	int node, rc;
-
-	for (node = fdt_first_child(d->fdt, root); node >= 0;
-	     node = fdt_next_sibling(d->fdt, node)) {
-		if (!fdt_prop_has_string(d->fdt, node, "device_type", "memory") ||
-		    !node_is_enabled(d->fdt, node)) {
-			continue;
-		}
-		rc = memory_node_add(d, node);
-		if (rc != 0) {
-			return rc;
-		}
+	if (d->mem_rc != 0) {
+		return d->mem_rc;
 	}
 	return d->info->mem_count ? 0 : fail(d, -ENOENT, "no /memory node");
 }
 
-/* /cpus/cpu@N: reg is the MPIDR affinity, 1 or 2 cells, no size (Devicetree v0.4 §3.7, §3.8).
- * Other children (QEMU's cpu-map) have no device_type "cpu". */
+/* /cpus/cpu@N: reg is the MPIDR affinity, 1 or 2 cells, no size (Devicetree v0.4 §3.7, §3.8). */
 static int cpus_discover(struct discover *d)
 {
 	struct platform_info *info = d->info;
-	int cpus = fdt_path_offset(d->fdt, "/cpus");
 	uint64_t mpidr, size;
 	uint32_t ac;
-	int node;
 
-	if (cpus < 0) {
+	if (d->cpus.node < 0) {
 		return fail(d, -ENOENT, "no /cpus node");
 	}
-	ac = fdt_prop_u32(d->fdt, cpus, "#address-cells", 0);
-	if ((ac != 1 && ac != 2) || fdt_prop_u32(d->fdt, cpus, "#size-cells", 0) != 0) {
+	ac = fdt_prop_u32(d->fdt, d->cpus.node, "#address-cells", 0);
+	if ((ac != 1 && ac != 2) || fdt_prop_u32(d->fdt, d->cpus.node, "#size-cells", 0) != 0) {
 		return fail(d, -EINVAL, "/cpus: #address-cells must be 1 or 2, #size-cells 0");
 	}
-	for (node = fdt_first_child(d->fdt, cpus); node >= 0;
-	     node = fdt_next_sibling(d->fdt, node)) {
-		if (!fdt_prop_has_string(d->fdt, node, "device_type", "cpu") ||
-		    !node_is_enabled(d->fdt, node)) {
-			continue;
-		}
+	for (unsigned i = 0; i < d->cpu_found; i++) {
 		if (info->cpu_count == PLAT_MAX_CPUS) {
 			return fail(d, -EINVAL, "/cpus: more than %d cpus", PLAT_MAX_CPUS);
 		}
-		if (fdt_reg_cells(d->fdt, node, 0, ac, 0, &mpidr, &size) != 0) {
-			return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, node));
+		if (fdt_reg_cells(d->fdt, d->cpu[i], 0, ac, 0, &mpidr, &size) != 0) {
+			return fail(d, -EINVAL, "%s: missing or malformed reg",
+				    NODE_PATH(d, d->cpu[i]));
 		}
 		info->cpu_mpidr[info->cpu_count++] = mpidr;
 	}
@@ -206,24 +370,55 @@ static int cpus_discover(struct discover *d)
 static int gic_discover(struct discover *d)
 {
 	struct platform_info *info = d->info;
-	int node = fdt_node_by_compatible(d->fdt, -1, "arm,gic-v3");
 
-	if (node < 0) {
+	if (d->gic.node < 0) {
 		return fail(d, -ENOENT, "no arm,gic-v3 interrupt controller");
 	}
-	if (fdt_reg(d->fdt, node, 0, &info->gicd_base, &info->gicd_size) != 0 ||
-	    fdt_reg(d->fdt, node, 1, &info->gicr_base, &info->gicr_size) != 0) {
+	if (found_reg(d, d->gic, 0, &info->gicd_base, &info->gicd_size) != 0 ||
+	    found_reg(d, d->gic, 1, &info->gicr_base, &info->gicr_size) != 0) {
 		return fail(d, -EINVAL, "%s: reg needs distributor and redistributor ranges",
-			    NODE_PATH(d, node));
+			    NODE_PATH(d, d->gic.node));
 	}
 	return 0;
 }
 
+/*
+ * fdt_path_offset() for stdout-path and its alias: the first component is looked up among the
+ * root's children that scan() recorded, so that only the rest of the path walks the tree (from
+ * the root, the walk would cross most of QEMU's DTB to reach its UART).
+ */
+static int path_offset(const struct discover *d, const char *path)
+{
+	size_t len = 0;
+
+	if (path[0] != '/' || d->root_children > ROOT_CHILDREN_MAX) {
+		return fdt_path_offset(d->fdt, path);
+	}
+	while (*path == '/') {
+		path++;
+	}
+	while (path[len] != '\0' && path[len] != '/') {
+		len++;
+	}
+	if (len == 0) {
+		return d->root;
+	}
+	for (unsigned i = 0; i < d->root_children; i++) {
+		const char *name = d->root_child[i].name;
+
+		if (name[0] == path[0] && fdt_name_matches(name, path, len)) {
+			return fdt_subpath_offset(d->fdt, d->root_child[i].node, path + len);
+		}
+	}
+	return -ENOENT;
+}
+
 /* The node /chosen/stdout-path names: a path or an alias, optionally followed by ":options"
  * (Devicetree v0.4 §3.6). */
-static int stdout_node(const void *fdt)
+static int stdout_node(const struct discover *d)
 {
-	const char *s = prop_string(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path");
+	const char *s =
+	    d->chosen.node < 0 ? NULL : prop_string(d->fdt, d->chosen.node, "stdout-path");
 	char path[STDOUT_PATH_MAX];
 	size_t len = 0;
 
@@ -236,43 +431,38 @@ static int stdout_node(const void *fdt)
 	memcpy(path, s, len);
 	path[len] = '\0';
 	if (path[0] != '/') {
-		s = prop_string(fdt, fdt_path_offset(fdt, "/aliases"), path);
-		return s ? fdt_path_offset(fdt, s) : -ENOENT;
+		s = d->aliases.node < 0 ? NULL : prop_string(d->fdt, d->aliases.node, path);
+		return s ? path_offset(d, s) : -ENOENT;
 	}
-	return fdt_path_offset(fdt, path);
+	return path_offset(d, path);
 }
 
 /* The console PL011: the one stdout-path names, else the first enabled one. */
-static int uart_node(const void *fdt)
+static struct found uart_node(const struct discover *d)
 {
-	int node = stdout_node(fdt);
+	int node = stdout_node(d);
 
-	if (node >= 0 && fdt_prop_has_string(fdt, node, "compatible", "arm,pl011")) {
-		return node;
+	if (node >= 0 && node != d->uart.node &&
+	    fdt_prop_has_string(d->fdt, node, "compatible", "arm,pl011")) {
+		return (struct found){node, fdt_parent(d->fdt, node)};
 	}
-	for (node = fdt_node_by_compatible(fdt, -1, "arm,pl011"); node >= 0;
-	     node = fdt_node_by_compatible(fdt, node, "arm,pl011")) {
-		if (node_is_enabled(fdt, node)) {
-			break;
-		}
-	}
-	return node;
+	return d->uart;
 }
 
 static int uart_discover(struct discover *d)
 {
 	struct platform_info *info = d->info;
-	int node = uart_node(d->fdt);
+	struct found uart = uart_node(d);
 
-	if (node < 0) {
+	if (uart.node < 0) {
 		return fail(d, -ENOENT, "no arm,pl011 UART");
 	}
-	if (fdt_reg(d->fdt, node, 0, &info->uart_base, &info->uart_size) != 0) {
-		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, node));
+	if (found_reg(d, uart, 0, &info->uart_base, &info->uart_size) != 0) {
+		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, uart.node));
 	}
-	if (irq_decode(d->fdt, node, 0, &info->uart_intid) != 0 ||
+	if (irq_decode(d->fdt, uart.node, 0, &info->uart_intid) != 0 ||
 	    info->uart_intid < GIC_SPI_BASE) {
-		return fail(d, -EINVAL, "%s: interrupts must be one SPI", NODE_PATH(d, node));
+		return fail(d, -EINVAL, "%s: interrupts must be one SPI", NODE_PATH(d, uart.node));
 	}
 	return 0;
 }
@@ -280,7 +470,7 @@ static int uart_discover(struct discover *d)
 /* arm,armv8-timer binding: four PPIs, secure phys, non-secure phys, virtual, hyp phys. */
 static int timer_discover(struct discover *d)
 {
-	int node = fdt_node_by_compatible(d->fdt, -1, "arm,armv8-timer");
+	int node = d->timer.node;
 	unsigned *intid = d->info->timer_intid;
 
 	if (node < 0) {
@@ -295,16 +485,13 @@ static int timer_discover(struct discover *d)
 	return 0;
 }
 
-/* PSCI binding (bindings/arm/psci.yaml): "method" is the conduit. No node: no PSCI, and the
- * caller decides whether it can run without. */
+/* PSCI binding (bindings/arm/psci.yaml): "method" is the conduit, from /psci or else the first
+ * arm,psci-0.2 node. No node: no PSCI, and the caller decides whether it can run without. */
 static int psci_discover(struct discover *d)
 {
-	int node = fdt_path_offset(d->fdt, "/psci");
+	int node = d->psci.node >= 0 ? d->psci.node : d->psci_compat.node;
 	const char *method;
 
-	if (node < 0) {
-		node = fdt_node_by_compatible(d->fdt, -1, "arm,psci-0.2");
-	}
 	if (node < 0) {
 		return 0;
 	}
@@ -341,27 +528,30 @@ static int module_read(struct discover *d, int node, const uint32_t cells[2],
  * guest-loader writes module reg with the root's cells without adding them to /chosen, and Xen
  * reads it the same way; the Devicetree v0.4 §2.3.5 defaults (2, 1) would misparse it.
  */
-static void module_cells(const void *fdt, int chosen, uint32_t cells[2])
+static void module_cells(const struct discover *d, uint32_t cells[2])
 {
-	int root = fdt_path_offset(fdt, "/");
+	const void *fdt = d->fdt;
+	int chosen = d->chosen.node;
 
 	cells[0] = fdt_prop_u32(fdt, chosen, "#address-cells",
-				fdt_prop_u32(fdt, root, "#address-cells", 2));
+				fdt_prop_u32(fdt, d->root, "#address-cells", 2));
 	cells[1] =
-	    fdt_prop_u32(fdt, chosen, "#size-cells", fdt_prop_u32(fdt, root, "#size-cells", 1));
+	    fdt_prop_u32(fdt, chosen, "#size-cells", fdt_prop_u32(fdt, d->root, "#size-cells", 1));
 }
 
-static int modules_discover(struct discover *d, int chosen)
+/* The modules the scan recorded, in document order. */
+static int modules_discover(struct discover *d)
 {
 	uint32_t cells[2];
-	int node, rc = 0;
+	int rc = 0;
 
-	module_cells(d->fdt, chosen, cells);
-	for (node = fdt_first_child(d->fdt, chosen); node >= 0 && rc == 0;
-	     node = fdt_next_sibling(d->fdt, node)) {
+	module_cells(d, cells);
+	for (unsigned i = 0; i < d->module_found && rc == 0; i++) {
+		int node = d->module[i];
+
 		if (fdt_prop_has_string(d->fdt, node, "compatible", "multiboot,kernel")) {
 			rc = module_read(d, node, cells, &d->info->kernel, "multiboot,kernel");
-		} else if (fdt_prop_has_string(d->fdt, node, "compatible", "multiboot,ramdisk")) {
+		} else {
 			rc = module_read(d, node, cells, &d->info->initrd, "multiboot,ramdisk");
 		}
 	}
@@ -371,14 +561,14 @@ static int modules_discover(struct discover *d, int chosen)
 /* /chosen (Devicetree v0.4 §3.6): Tessera's bootargs and the guest modules. Optional. */
 static int chosen_discover(struct discover *d)
 {
-	int chosen = fdt_path_offset(d->fdt, "/chosen");
 	int rc;
 
-	if (chosen < 0) {
+	if (d->chosen.node < 0) {
 		return 0;
 	}
-	rc = copy_string(d, chosen, "bootargs", d->info->bootargs, sizeof(d->info->bootargs));
-	return rc ? rc : modules_discover(d, chosen);
+	rc = copy_string(d, d->chosen.node, "bootargs", d->info->bootargs,
+			 sizeof(d->info->bootargs));
+	return rc ? rc : modules_discover(d);
 }
 
 /**
@@ -388,18 +578,30 @@ static int chosen_discover(struct discover *d)
 int platform_discover(const void *fdt, struct platform_info *info, char *err, size_t err_size)
 {
 	static int (*const steps[])(struct discover *) = {
-	    memory_discover, cpus_discover, gic_discover,    uart_discover,
-	    timer_discover,  psci_discover, chosen_discover,
+	    scan,	   memory_discover, cpus_discover, gic_discover,
+	    uart_discover, timer_discover,  psci_discover, chosen_discover,
 	};
-	struct discover d = {fdt, info, err, err_size};
+	static const struct found none = {-ENOENT, -ENOENT};
+	struct discover d = {
+	    .fdt = fdt,
+	    .info = info,
+	    .err = err,
+	    .err_size = err_size,
+	    .root = -ENOENT,
+	    .cpus = none,
+	    .chosen = none,
+	    .aliases = none,
+	    .psci = none,
+	    .psci_compat = none,
+	    .gic = none,
+	    .uart = none,
+	    .timer = none,
+	};
 	int rc = 0;
 
 	memset(info, 0, sizeof(*info));
 	if (err && err_size) {
 		err[0] = '\0';
-	}
-	if (fdt_check(fdt, DTB_MAX_SIZE) != 0) {
-		return fail(&d, -EINVAL, "DTB: bad header or structure");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(steps) && rc == 0; i++) {
 		rc = steps[i](&d);

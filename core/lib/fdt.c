@@ -23,15 +23,29 @@
 
 /* Every offset plus its 4-byte alignment padding must still fit in an int. */
 #define FDT_MAX_TOTALSIZE (0x7fffffffU - 8U)
-/* Nesting limit: QEMU's deepest node (/cpus/cpu-map/socket0/cluster0/core0) is at depth 5. */
-#define FDT_MAX_DEPTH 32
 
-/** Big-endian 32-bit load; byte-wise because the blob may be unaligned (Devicetree v0.4 §5.1). */
+static inline uint32_t be32_bytes(const uint8_t *b)
+{
+	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+}
+
+/*
+ * Big-endian 32-bit load. The blob may be unaligned (Devicetree v0.4 §5.1), so an unaligned
+ * cell is read byte by byte; an aligned one, the usual case, the compiler reads in one load.
+ * Inline: the token walks load a cell or two per token.
+ */
+static inline uint32_t be32(const void *p)
+{
+	if (((uintptr_t)p & 3U) == 0) {
+		return be32_bytes(__builtin_assume_aligned(p, 4));
+	}
+	return be32_bytes(p);
+}
+
+/** Big-endian 32-bit load. */
 uint32_t fdt32_ld(const void *p)
 {
-	const uint8_t *b = p;
-
-	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+	return be32(p);
 }
 
 /** Big-endian 64-bit load. */
@@ -39,12 +53,12 @@ uint64_t fdt64_ld(const void *p)
 {
 	const uint8_t *b = p;
 
-	return ((uint64_t)fdt32_ld(b) << 32) | fdt32_ld(b + 4);
+	return ((uint64_t)be32(b) << 32) | be32(b + 4);
 }
 
 static uint32_t hdr(const void *fdt, unsigned field)
 {
-	return fdt32_ld((const uint8_t *)fdt + field);
+	return be32((const uint8_t *)fdt + field);
 }
 
 /** Total size from the header. */
@@ -53,9 +67,25 @@ uint32_t fdt_totalsize(const void *fdt)
 	return hdr(fdt, HDR_TOTALSIZE);
 }
 
-static const uint8_t *struct_base(const void *fdt)
+/*
+ * The structure and strings blocks of a blob. Every public function reads them from the header
+ * once and hands them down, so walking a token costs no header decoding.
+ */
+struct blocks {
+	const uint8_t *st;
+	uint32_t st_size;
+	const char *strs;
+	uint32_t strs_size;
+};
+
+static struct blocks blocks_of(const void *fdt)
 {
-	return (const uint8_t *)fdt + hdr(fdt, HDR_OFF_STRUCT);
+	return (struct blocks){
+	    .st = (const uint8_t *)fdt + hdr(fdt, HDR_OFF_STRUCT),
+	    .st_size = hdr(fdt, HDR_SIZE_STRUCT),
+	    .strs = (const char *)fdt + hdr(fdt, HDR_OFF_STRINGS),
+	    .strs_size = hdr(fdt, HDR_SIZE_STRINGS),
+	};
 }
 
 static uint32_t align4(uint32_t v)
@@ -63,34 +93,60 @@ static uint32_t align4(uint32_t v)
 	return (v + 3U) & ~3U;
 }
 
+/* A 32-bit word that may alias the blob's bytes. */
+typedef uint32_t __attribute__((may_alias)) fdt_word_t;
+
+/*
+ * Length of the node name at pos (just past its FDT_BEGIN_NODE), or the room left in the
+ * structure block when it has no terminator there. Names start 4-byte aligned, so in an aligned
+ * blob whole words are tested for a zero byte (Hacker's Delight §6-1): names such as
+ * "virtio_mmio@a000000" make this a large part of every walk.
+ */
+static inline uint32_t name_len(const struct blocks *b, uint32_t pos)
+{
+	const uint8_t *s = b->st + pos;
+	uint32_t room = b->st_size - pos, n = 0;
+
+	if (((uintptr_t)s & 3U) == 0) {
+		for (; room - n >= 4U; n += 4U) {
+			uint32_t w = *(const fdt_word_t *)(const void *)(s + n);
+
+			if (((w - 0x01010101U) & ~w & 0x80808080U) != 0) {
+				break;
+			}
+		}
+	}
+	return n + (uint32_t)strnlen((const char *)s + n, room - n);
+}
+
 /*
  * Decode the token at off: its tag, and the offset of the token after it, or -EINVAL when the
  * token or its payload does not fit in the structure block (Devicetree v0.4 §5.4.1).
  */
-static int next_token(const void *fdt, int off, uint32_t *tag)
+static inline __attribute__((always_inline)) int next_token(const struct blocks *b, int off,
+							    uint32_t *tag)
 {
-	const uint8_t *st = struct_base(fdt);
-	uint32_t size = hdr(fdt, HDR_SIZE_STRUCT);
+	uint32_t size = b->st_size;
 	uint32_t pos = (uint32_t)off;
 	uint32_t len;
 
 	if (off < 0 || (pos & 3U) != 0 || size < 4U || pos > size - 4U) {
 		return -EINVAL;
 	}
-	*tag = fdt32_ld(st + pos);
+	*tag = be32(b->st + pos);
 	pos += 4U;
 	switch (*tag) {
 	case FDT_BEGIN_NODE:
-		len = (uint32_t)strnlen((const char *)st + pos, size - pos);
+		len = name_len(b, pos);
 		if (len == size - pos) {
 			return -EINVAL; /* unterminated node name */
 		}
 		return (int)align4(pos + len + 1U);
 	case FDT_PROP:
-		if (size - pos < 8U || fdt32_ld(st + pos) > size - pos - 8U) {
+		if (size - pos < 8U || be32(b->st + pos) > size - pos - 8U) {
 			return -EINVAL;
 		}
-		return (int)align4(pos + 8U + fdt32_ld(st + pos));
+		return (int)align4(pos + 8U + be32(b->st + pos));
 	case FDT_END_NODE:
 	case FDT_NOP:
 	case FDT_END:
@@ -100,25 +156,38 @@ static int next_token(const void *fdt, int off, uint32_t *tag)
 	}
 }
 
-/* A property's name from the strings block, or NULL if nameoff or its terminator is outside. */
-static const char *string_at(const void *fdt, uint32_t nameoff)
+/*
+ * A property's name from the strings block, or NULL if nameoff or its terminator is outside.
+ * When the block ends in a NUL, as every block dtc, QEMU and fdt_finish() write does, any
+ * nameoff inside it has a terminator and no scan is needed.
+ */
+static inline const char *string_at(const struct blocks *b, uint32_t nameoff)
 {
-	const char *strs = (const char *)fdt + hdr(fdt, HDR_OFF_STRINGS);
-	uint32_t size = hdr(fdt, HDR_SIZE_STRINGS);
+	uint32_t size = b->strs_size;
 
-	if (nameoff >= size || strnlen(strs + nameoff, size - nameoff) == size - nameoff) {
+	if (nameoff >= size) {
 		return NULL;
 	}
-	return strs + nameoff;
+	if (b->strs[size - 1] != '\0' &&
+	    strnlen(b->strs + nameoff, size - nameoff) == size - nameoff) {
+		return NULL;
+	}
+	return b->strs + nameoff;
+}
+
+/* The name of the property whose FDT_PROP token is at off (already decoded by next_token). */
+static inline const char *prop_name(const struct blocks *b, int off)
+{
+	return string_at(b, be32(b->st + off + 8));
 }
 
 /* The first token at or after off that is not FDT_NOP (Devicetree v0.4 §5.4.1). */
-static int skip_nops(const void *fdt, int off, uint32_t *tag)
+static int skip_nops(const struct blocks *b, int off, uint32_t *tag)
 {
 	int next;
 
 	for (;;) {
-		next = next_token(fdt, off, tag);
+		next = next_token(b, off, tag);
 		if (next < 0 || *tag != FDT_NOP) {
 			return next < 0 ? next : off;
 		}
@@ -127,10 +196,10 @@ static int skip_nops(const void *fdt, int off, uint32_t *tag)
 }
 
 /* Offset of node's first property or child, or -EINVAL if node is not an FDT_BEGIN_NODE. */
-static int node_body(const void *fdt, int node)
+static int node_body(const struct blocks *b, int node)
 {
 	uint32_t tag;
-	int next = next_token(fdt, node, &tag);
+	int next = next_token(b, node, &tag);
 
 	if (next < 0 || tag != FDT_BEGIN_NODE) {
 		return -EINVAL;
@@ -139,12 +208,12 @@ static int node_body(const void *fdt, int node)
 }
 
 /* The first token of node that is neither a property nor a NOP (Devicetree v0.4 §5.4.2). */
-static int skip_props(const void *fdt, int node, uint32_t *tag)
+static int skip_props(const struct blocks *b, int node, uint32_t *tag)
 {
-	int off = node_body(fdt, node);
+	int off = node_body(b, node);
 
 	while (off >= 0) {
-		int next = next_token(fdt, off, tag);
+		int next = next_token(b, off, tag);
 
 		if (next < 0 || (*tag != FDT_PROP && *tag != FDT_NOP)) {
 			return next < 0 ? next : off;
@@ -155,13 +224,13 @@ static int skip_props(const void *fdt, int node, uint32_t *tag)
 }
 
 /* Offset just past node's FDT_END_NODE. */
-static int subtree_end(const void *fdt, int node)
+static int subtree_end(const struct blocks *b, int node)
 {
 	int depth = 0, off = node;
 	uint32_t tag;
 
 	for (;;) {
-		int next = next_token(fdt, off, &tag);
+		int next = next_token(b, off, &tag);
 
 		if (next < 0 || tag == FDT_END) {
 			return -EINVAL;
@@ -218,60 +287,114 @@ static bool header_ok(const void *fdt, size_t max_size)
 	return rsvmap_ok(fdt, total);
 }
 
-/*
- * Walk the whole structure block (Devicetree v0.4 §5.4.2): one root node, balanced nesting,
- * properties only inside a node and before its children, property names in the strings block,
- * and FDT_END at the end.
- */
-static int structure_check(const void *fdt)
+/* Clear the answers of q[0..n) before a lookup. */
+static void queries_reset(struct fdt_prop_query *q, unsigned n)
 {
-	int off = 0, depth = 0;
-	bool root_seen = false, child_seen = false;
+	for (unsigned i = 0; i < n; i++) {
+		q[i].val = NULL;
+		q[i].len = 0;
+	}
+}
+
+/* Answer the query of q[0..n) that the property at off names, unless an earlier one did. */
+static void query_match(const struct blocks *b, int off, const char *pname,
+			struct fdt_prop_query *q, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (pname[0] == q[i].name[0] && strcmp(pname, q[i].name) == 0) {
+			if (!q[i].val) {
+				q[i].val = b->st + off + 12;
+				q[i].len = (int)be32(b->st + off + 4);
+			}
+			return;
+		}
+	}
+}
+
+/**
+ * Check the blob as fdt_check() does and, in the same single pass over the structure block,
+ * visit every node in document order with the properties q[0..nq) looked up (the first of each
+ * name). fn may be NULL. Returns -EINVAL for a blob fdt_check() rejects (nodes before the defect
+ * may have been visited), else the first nonzero return of fn, which ends the walk early, else 0.
+ *
+ * The structure (Devicetree v0.4 §5.4.2): one root node, balanced nesting, properties only
+ * inside a node and before its children, property names in the strings block, FDT_END last.
+ */
+int fdt_walk(const void *fdt, size_t max_size, struct fdt_prop_query *q, unsigned nq,
+	     fdt_visit_fn fn, void *ctx)
+{
+	int parents[FDT_MAX_DEPTH];
+	/* The node whose properties are being read (node -1: none); visited at its next child,
+	 * at its end, or at the end of the tree, once all of them are known. */
+	struct fdt_walk_node n = {.node = -1};
+	bool root_seen = false, child_seen = false; /* child_seen: no more properties here */
+	int depth = 0, off, next, rc;
+	struct blocks b;
 	uint32_t tag;
 
-	for (;;) {
-		int next = next_token(fdt, off, &tag);
-
+	if (!fdt || max_size < FDT_HEADER_SIZE || !header_ok(fdt, max_size)) {
+		return -EINVAL;
+	}
+	b = blocks_of(fdt);
+	for (off = 0;; off = next) {
+		next = next_token(&b, off, &tag);
 		if (next < 0) {
 			return -EINVAL;
 		}
+		if (tag == FDT_PROP) {
+			const char *pname = prop_name(&b, off);
+
+			if (depth == 0 || child_seen || !pname) {
+				return -EINVAL;
+			}
+			if (n.node >= 0 && nq > 0) {
+				query_match(&b, off, pname, q, nq);
+			}
+			continue;
+		}
+		if (tag == FDT_NOP) {
+			continue;
+		}
+		rc = n.node >= 0 && fn ? fn(ctx, &n, q) : 0;
+		if (rc != 0) {
+			return rc;
+		}
+		n.node = -1;
 		if (tag == FDT_BEGIN_NODE) {
 			if ((depth == 0 && root_seen) || depth == FDT_MAX_DEPTH) {
 				return -EINVAL;
 			}
+			n = (struct fdt_walk_node){
+			    .node = off,
+			    .parent = depth > 0 ? parents[depth - 1] : -ENOENT,
+			    .depth = depth,
+			    .name = (const char *)b.st + off + 4,
+			};
+			parents[depth++] = off;
 			root_seen = true;
 			child_seen = false;
-			depth++;
+			queries_reset(q, nq);
 		} else if (tag == FDT_END_NODE) {
 			if (depth-- == 0) {
 				return -EINVAL;
 			}
 			child_seen = true;
-		} else if (tag == FDT_PROP) {
-			if (depth == 0 || child_seen ||
-			    !string_at(fdt, fdt32_ld(struct_base(fdt) + off + 8))) {
-				return -EINVAL;
-			}
-		} else if (tag == FDT_END) {
-			return root_seen && depth == 0 ? 0 : -EINVAL;
+		} else {
+			return root_seen && depth == 0 ? 0 : -EINVAL; /* FDT_END */
 		}
-		off = next;
 	}
 }
 
 /** Validate the header and structure of a blob of at most max_size bytes: 0 or -EINVAL. */
 int fdt_check(const void *fdt, size_t max_size)
 {
-	if (!fdt || max_size < FDT_HEADER_SIZE || !header_ok(fdt, max_size)) {
-		return -EINVAL;
-	}
-	return structure_check(fdt);
+	return fdt_walk(fdt, max_size, NULL, 0, NULL, NULL);
 }
 
-static int root_node(const void *fdt)
+static int root_node(const struct blocks *b)
 {
 	uint32_t tag;
-	int off = skip_nops(fdt, 0, &tag);
+	int off = skip_nops(b, 0, &tag);
 
 	return off >= 0 && tag == FDT_BEGIN_NODE ? off : -EINVAL;
 }
@@ -279,8 +402,9 @@ static int root_node(const void *fdt)
 /** First direct child of node, or -ENOENT. */
 int fdt_first_child(const void *fdt, int node)
 {
+	struct blocks b = blocks_of(fdt);
 	uint32_t tag;
-	int off = skip_props(fdt, node, &tag);
+	int off = skip_props(&b, node, &tag);
 
 	if (off < 0) {
 		return off;
@@ -291,11 +415,12 @@ int fdt_first_child(const void *fdt, int node)
 /** Next sibling after node, or -ENOENT. */
 int fdt_next_sibling(const void *fdt, int node)
 {
+	struct blocks b = blocks_of(fdt);
 	uint32_t tag;
-	int off = subtree_end(fdt, node);
+	int off = subtree_end(&b, node);
 
 	if (off >= 0) {
-		off = skip_nops(fdt, off, &tag);
+		off = skip_nops(&b, off, &tag);
 	}
 	if (off < 0) {
 		return off;
@@ -306,12 +431,13 @@ int fdt_next_sibling(const void *fdt, int node)
 /** Parent of node, or -ENOENT for the root (and for an offset that is not a node). */
 int fdt_parent(const void *fdt, int node)
 {
+	struct blocks b = blocks_of(fdt);
 	int stack[FDT_MAX_DEPTH];
 	int depth = 0, off = 0;
 	uint32_t tag;
 
 	for (;;) {
-		int next = next_token(fdt, off, &tag);
+		int next = next_token(&b, off, &tag);
 
 		if (next < 0) {
 			return next;
@@ -336,14 +462,16 @@ int fdt_parent(const void *fdt, int node)
 /** Node name including the unit address ("cpu@1"); NULL when node is not a node offset. */
 const char *fdt_node_name(const void *fdt, int node)
 {
-	if (node_body(fdt, node) < 0) {
+	struct blocks b = blocks_of(fdt);
+
+	if (node_body(&b, node) < 0) {
 		return NULL;
 	}
-	return (const char *)struct_base(fdt) + node + 4;
+	return (const char *)b.st + node + 4;
 }
 
-/* Does a path component match a node name? "cpus" also matches "cpus@0" (libfdt rule). */
-static bool name_matches(const char *name, const char *comp, size_t len)
+/** Does a path component match a node name? "cpus" also matches "cpus@0" (libfdt rule). */
+bool fdt_name_matches(const char *name, const char *comp, size_t len)
 {
 	bool has_unit = false;
 
@@ -356,26 +484,35 @@ static bool name_matches(const char *name, const char *comp, size_t len)
 	return name[len] == '\0' || (name[len] == '@' && !has_unit);
 }
 
-static int child_by_name(const void *fdt, int node, const char *comp, size_t len)
+/* The first direct child of node that a path component names, in one pass over node's body. */
+static int child_by_name(const struct blocks *b, int node, const char *comp, size_t len)
 {
-	int child;
+	int depth = 0, off = node_body(b, node);
+	uint32_t tag;
 
-	for (child = fdt_first_child(fdt, node); child >= 0; child = fdt_next_sibling(fdt, child)) {
-		if (name_matches(fdt_node_name(fdt, child), comp, len)) {
-			return child;
+	while (off >= 0) {
+		int next = next_token(b, off, &tag);
+
+		if (next < 0 || tag == FDT_END) {
+			return -EINVAL;
 		}
+		if (tag == FDT_BEGIN_NODE) {
+			if (depth == 0 &&
+			    fdt_name_matches((const char *)b->st + off + 4, comp, len)) {
+				return off;
+			}
+			depth++;
+		} else if (tag == FDT_END_NODE && depth-- == 0) {
+			return -ENOENT; /* the end of node itself */
+		}
+		off = next;
 	}
-	return child;
+	return off;
 }
 
-/** Node offset for an absolute path ("/", "/cpus", "/chosen"), or -ENOENT. */
-int fdt_path_offset(const void *fdt, const char *path)
+/* Follow path from node, one component at a time; empty components ("//") are skipped. */
+static int path_from(const struct blocks *b, int node, const char *path)
 {
-	int node = root_node(fdt);
-
-	if (path[0] != '/') {
-		return -ENOENT; /* aliases are resolved by the caller */
-	}
 	while (node >= 0) {
 		const char *end;
 
@@ -389,36 +526,64 @@ int fdt_path_offset(const void *fdt, const char *path)
 		if (!end) {
 			end = path + strlen(path);
 		}
-		node = child_by_name(fdt, node, path, (size_t)(end - path));
+		node = child_by_name(b, node, path, (size_t)(end - path));
 		path = end;
 	}
 	return node;
 }
 
-/** Property value and its length, or NULL when absent. */
-const void *fdt_prop(const void *fdt, int node, const char *name, int *len)
+/** Node offset for an absolute path ("/", "/cpus", "/chosen"), or -ENOENT. */
+int fdt_path_offset(const void *fdt, const char *path)
 {
-	const uint8_t *st = struct_base(fdt);
-	int off = node_body(fdt, node);
+	struct blocks b = blocks_of(fdt);
+
+	if (path[0] != '/') {
+		return -ENOENT; /* aliases are resolved by the caller */
+	}
+	return path_from(&b, root_node(&b), path);
+}
+
+/** The node a path relative to node names ("cpu@0", "cpu-map/socket0"; "": node itself). */
+int fdt_subpath_offset(const void *fdt, int node, const char *path)
+{
+	struct blocks b = blocks_of(fdt);
+
+	return path_from(&b, node, path);
+}
+
+/* Look up one property of node: q->val and q->len, NULL and 0 when absent. */
+static void prop_find(const struct blocks *b, int node, struct fdt_prop_query *q)
+{
+	int off = node_body(b, node);
 	uint32_t tag;
 
-	while (off >= 0) {
-		int next = next_token(fdt, off, &tag);
+	queries_reset(q, 1);
+	while (off >= 0 && !q->val) {
+		int next = next_token(b, off, &tag);
 		const char *pname;
 
 		if (next < 0 || (tag != FDT_PROP && tag != FDT_NOP)) {
 			break;
 		}
-		pname = tag == FDT_PROP ? string_at(fdt, fdt32_ld(st + off + 8)) : NULL;
-		if (pname && strcmp(pname, name) == 0) {
-			if (len) {
-				*len = (int)fdt32_ld(st + off + 4);
-			}
-			return st + off + 12;
+		pname = tag == FDT_PROP ? prop_name(b, off) : NULL;
+		if (pname) {
+			query_match(b, off, pname, q, 1);
 		}
 		off = next;
 	}
-	return NULL;
+}
+
+/** Property value and its length, or NULL when absent. */
+const void *fdt_prop(const void *fdt, int node, const char *name, int *len)
+{
+	struct blocks b = blocks_of(fdt);
+	struct fdt_prop_query q = {.name = name};
+
+	prop_find(&b, node, &q);
+	if (q.val && len) {
+		*len = q.len;
+	}
+	return q.val;
 }
 
 /** A one-cell property (e.g. "#address-cells"), or dflt when absent or not 4 bytes long. */
@@ -427,23 +592,24 @@ uint32_t fdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt
 	int len;
 	const void *v = fdt_prop(fdt, node, name, &len);
 
-	return v && len == 4 ? fdt32_ld(v) : dflt;
+	return v && len == 4 ? be32(v) : dflt;
 }
 
-/** Does a stringlist property (e.g. compatible) contain str? (Devicetree v0.4 §2.2.4.1) */
-bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *str)
+/**
+ * Does a stringlist value of len bytes contain str? (Devicetree v0.4 §2.2.4.1) An unterminated
+ * last string is ignored.
+ */
+bool fdt_stringlist_contains(const char *list, int len, const char *str)
 {
-	int len;
-	const char *v = fdt_prop(fdt, node, name, &len);
 	size_t pos = 0;
 
-	while (v && pos < (size_t)len) {
-		size_t n = strnlen(v + pos, (size_t)len - pos);
+	while (list && pos < (size_t)len) {
+		size_t n = strnlen(list + pos, (size_t)len - pos);
 
 		if (n == (size_t)len - pos) {
-			break; /* last string unterminated: ignore it */
+			break;
 		}
-		if (strcmp(v + pos, str) == 0) {
+		if (strcmp(list + pos, str) == 0) {
 			return true;
 		}
 		pos += n + 1;
@@ -451,14 +617,25 @@ bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char
 	return false;
 }
 
+/** Does a stringlist property (e.g. compatible) contain str? */
+bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *str)
+{
+	int len = 0;
+	const char *v = fdt_prop(fdt, node, name, &len);
+
+	return fdt_stringlist_contains(v, len, str);
+}
+
 /** First node after `start` (-1: from the root) whose "compatible" lists compat, or -ENOENT. */
 int fdt_node_by_compatible(const void *fdt, int start, const char *compat)
 {
+	struct blocks b = blocks_of(fdt);
 	int off = start < 0 ? 0 : start;
 	uint32_t tag;
 
 	for (;;) {
-		int next = next_token(fdt, off, &tag);
+		int next = next_token(&b, off, &tag);
+		struct fdt_prop_query q = {.name = "compatible"};
 
 		if (next < 0) {
 			return next;
@@ -466,9 +643,11 @@ int fdt_node_by_compatible(const void *fdt, int start, const char *compat)
 		if (tag == FDT_END) {
 			return -ENOENT;
 		}
-		if (tag == FDT_BEGIN_NODE && (start < 0 || off != start) &&
-		    fdt_prop_has_string(fdt, off, "compatible", compat)) {
-			return off;
+		if (tag == FDT_BEGIN_NODE && (start < 0 || off != start)) {
+			prop_find(&b, off, &q);
+			if (fdt_stringlist_contains(q.val, q.len, compat)) {
+				return off;
+			}
 		}
 		off = next;
 	}
@@ -476,7 +655,7 @@ int fdt_node_by_compatible(const void *fdt, int start, const char *compat)
 
 static uint64_t cells_ld(const uint8_t *p, uint32_t cells)
 {
-	return cells == 2 ? fdt64_ld(p) : (cells == 1 ? fdt32_ld(p) : 0);
+	return cells == 2 ? fdt64_ld(p) : (cells == 1 ? be32(p) : 0);
 }
 
 /** fdt_reg() with explicit cell counts (address 1-2, size 0-2): -ENOENT past the end, -EINVAL. */

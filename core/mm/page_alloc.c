@@ -7,6 +7,7 @@
 
 #include "hyp/check.h"
 #include "hyp/errno.h"
+#include "hyp/string.h"
 
 #define WORD_BITS 64ULL
 
@@ -50,7 +51,10 @@ static uint64_t bitmap_assign(uint64_t *bm, uint64_t start, uint64_t count, bool
 	return changed;
 }
 
-/** Manage [base, base + size) with all pages free; the bitmap must cover every page. */
+/**
+ * Manage [base, base + size) with all pages free; the bitmap must cover every page. Only its
+ * first ceil(pages / 64) words are initialised and ever read, so the rest need not be cleared.
+ */
 int page_pool_init(struct page_pool *p, hpa_t base, uint64_t size, uint64_t *bitmap,
 		   size_t bitmap_words)
 {
@@ -66,9 +70,8 @@ int page_pool_init(struct page_pool *p, hpa_t base, uint64_t size, uint64_t *bit
 	p->bitmap = bitmap;
 	p->free_pages = npages;
 	p->hint = 0;
-	for (size_t i = 0; i < bitmap_words; i++) {
-		bitmap[i] = 0;
-	}
+	/* Only the words that cover the pool: nothing reads past bit npages - 1. */
+	memset(bitmap, 0, ALIGN_UP(npages, WORD_BITS) / WORD_BITS * sizeof(*bitmap));
 	return 0;
 }
 

@@ -20,12 +20,46 @@
 #define FDT_NOP 0x4U
 #define FDT_END 0x9U
 
+/* Nesting limit: QEMU's deepest node (/cpus/cpu-map/socket0/cluster0/core0) is at depth 5. */
+#define FDT_MAX_DEPTH 32
+
+/** A property fdt_walk() looks up in every node: name in; val (NULL when absent) and len out. */
+struct fdt_prop_query {
+	const char *name;
+	const void *val;
+	int len;
+};
+
+/** A node as fdt_walk() visits it. */
+struct fdt_walk_node {
+	int node;   /**< offset, as the other accessors take it */
+	int parent; /**< the parent's offset, -ENOENT for the root */
+	int depth;  /**< 0 for the root */
+	const char *name;
+};
+
+/** Called once per node with its answered queries; a nonzero return stops the walk. */
+typedef int (*fdt_visit_fn)(void *ctx, const struct fdt_walk_node *n,
+			    const struct fdt_prop_query *q);
+
 /** Validate the header and structure of a blob of at most max_size bytes: 0 or -EINVAL. */
 int __must_check fdt_check(const void *fdt, size_t max_size);
+/**
+ * fdt_check() and, in the same single pass over the structure block, a visit of every node in
+ * document order with the properties q[0..nq) looked up (the first of each name); fn may be
+ * NULL. Returns -EINVAL for a blob fdt_check() rejects (nodes before the defect may have been
+ * visited), else the first nonzero return of fn, which ends the walk early, else 0.
+ */
+int __must_check fdt_walk(const void *fdt, size_t max_size, struct fdt_prop_query *q, unsigned nq,
+			  fdt_visit_fn fn, void *ctx);
 /** Total size from the header. */
 uint32_t fdt_totalsize(const void *fdt);
 /** Node offset for an absolute path ("/", "/cpus", "/chosen"), or -ENOENT. */
 int fdt_path_offset(const void *fdt, const char *path);
+/** The node a path relative to node names ("cpu@0", "cpu-map/socket0"; "": node), or -ENOENT. */
+int fdt_subpath_offset(const void *fdt, int node, const char *path);
+/** Does path component comp[0..len) name this node? "cpus" matches "cpus" and "cpus@0". */
+bool fdt_name_matches(const char *name, const char *comp, size_t len);
 /** First node after `start` (-1: from the root) whose "compatible" lists compat, or -ENOENT. */
 int fdt_node_by_compatible(const void *fdt, int start, const char *compat);
 /** First direct child of node, or -ENOENT. */
@@ -40,6 +74,8 @@ const char *fdt_node_name(const void *fdt, int node);
 const void *fdt_prop(const void *fdt, int node, const char *name, int *len);
 /** Does a stringlist property (e.g. compatible) contain str? */
 bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *str);
+/** Does a stringlist value of len bytes contain str? An unterminated last string is ignored. */
+bool fdt_stringlist_contains(const char *list, int len, const char *str);
 /** The idx-th (address, size) pair of "reg", decoded with the parent's #address/#size-cells. */
 int __must_check fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size);
 /** fdt_reg() with explicit cell counts (address 1-2, size 0-2): -ENOENT past the end, -EINVAL. */

@@ -311,6 +311,144 @@ TEST(fdt, reg_uses_parent_cells)
 	EXPECT_EQ(fdt_reg_cells(blob, mem, 0, 0, 1, &a, &s), -EINVAL);
 }
 
+/* What one visit saw: the node, and the answers to the "compatible" and "reg" queries. */
+struct visit {
+	struct fdt_walk_node n;
+	const char *compat;
+	int reg_len;
+};
+
+struct visits {
+	struct visit v[16];
+	unsigned count;
+	unsigned stop_at; /* nonzero: return 7 at this visit */
+};
+
+static int record(void *ctx, const struct fdt_walk_node *n, const struct fdt_prop_query *q)
+{
+	struct visits *vs = ctx;
+
+	if (vs->count < 16) {
+		vs->v[vs->count] = (struct visit){*n, NULL, -1};
+	}
+	if (vs->count < 16 && q) {
+		vs->v[vs->count].compat = q[0].val;
+		vs->v[vs->count].reg_len = q[1].val ? q[1].len : -1;
+	}
+	return ++vs->count == vs->stop_at ? 7 : 0;
+}
+
+TEST(fdt, walk_visits_every_node_in_order)
+{
+	static const char *const names[] = {
+	    "",		 "cpus",      "cpu@0", "cpu@100", "memory@80000000",
+	    "uart@1000", "uart@2000", "deep",  "leaf@1"};
+	static const int depths[] = {0, 1, 2, 2, 1, 1, 1, 1, 2};
+	struct fdt_prop_query q[2] = {{.name = "compatible"}, {.name = "reg"}};
+	struct visits vs = {0};
+	int n = build_sample(blob, sizeof(blob));
+
+	ASSERT_TRUE(n > 0);
+	ASSERT_EQ(fdt_walk(blob, (size_t)n, q, 2, record, &vs), 0);
+	ASSERT_EQ(vs.count, 9);
+	for (unsigned i = 0; i < 9; i++) {
+		EXPECT_EQ(strcmp(vs.v[i].n.name, names[i]), 0);
+		EXPECT_EQ(vs.v[i].n.depth, depths[i]);
+		EXPECT_EQ(vs.v[i].n.parent, fdt_parent(blob, vs.v[i].n.node));
+		EXPECT_EQ(strcmp(fdt_node_name(blob, vs.v[i].n.node), names[i]), 0);
+	}
+	EXPECT_EQ(strcmp(vs.v[0].compat, "test,board"), 0);
+	EXPECT_EQ(vs.v[0].reg_len, -1);
+	EXPECT_TRUE(vs.v[1].compat == NULL);
+	EXPECT_EQ(vs.v[4].reg_len, 16);
+	EXPECT_EQ(strcmp(vs.v[5].compat, "vendor,x"),
+		  0); /* the whole list: "vendor,x\0arm,pl011" */
+	EXPECT_EQ(vs.v[6].reg_len, 12);
+	EXPECT_EQ(vs.v[8].reg_len, 16);
+	/* Without queries or visitor it is fdt_check(). */
+	EXPECT_EQ(fdt_walk(blob, (size_t)n, NULL, 0, NULL, NULL), 0);
+}
+
+TEST(fdt, walk_stops_where_the_visitor_says)
+{
+	struct visits vs = {.stop_at = 3};
+	int n = build_sample(blob, sizeof(blob));
+
+	ASSERT_TRUE(n > 0);
+	EXPECT_EQ(fdt_walk(blob, (size_t)n, NULL, 0, record, &vs), 7);
+	EXPECT_EQ(vs.count, 3);
+}
+
+TEST(fdt, walk_rejects_what_check_rejects)
+{
+	struct visits vs = {0};
+	int n = build_sample(blob, sizeof(blob));
+
+	ASSERT_TRUE(n > 0);
+	EXPECT_EQ(fdt_walk(blob, (size_t)n - 1, NULL, 0, record, &vs), -EINVAL); /* too small */
+	EXPECT_EQ(vs.count, 0);
+	/* The last FDT_END_NODE becomes FDT_END: every node visited, then the defect found. */
+	be32_st(blob + hdr_get(blob, H_OFF_STRUCT) + hdr_get(blob, H_SIZE_STRUCT) - 8, FDT_END);
+	EXPECT_EQ(fdt_check(blob, (size_t)n), -EINVAL);
+	EXPECT_EQ(fdt_walk(blob, (size_t)n, NULL, 0, record, &vs), -EINVAL);
+	EXPECT_EQ(vs.count, 9);
+}
+
+TEST(fdt, subpath_and_name_matching)
+{
+	ASSERT_TRUE(build_sample(blob, sizeof(blob)) > 0);
+	int root = fdt_path_offset(blob, "/");
+	int cpus = fdt_path_offset(blob, "/cpus");
+
+	EXPECT_EQ(fdt_subpath_offset(blob, cpus, "cpu@100"),
+		  fdt_path_offset(blob, "/cpus/cpu@100"));
+	EXPECT_EQ(fdt_subpath_offset(blob, root, "deep/leaf"),
+		  fdt_path_offset(blob, "/deep/leaf@1"));
+	EXPECT_EQ(fdt_subpath_offset(blob, cpus, ""), cpus);
+	EXPECT_EQ(fdt_subpath_offset(blob, cpus, "/"), cpus);
+	EXPECT_EQ(fdt_subpath_offset(blob, cpus, "memory"), -ENOENT); /* not a child of /cpus */
+	EXPECT_TRUE(fdt_subpath_offset(blob, -1, "cpus") < 0);
+	EXPECT_TRUE(fdt_name_matches("cpus", "cpus", 4));
+	EXPECT_TRUE(fdt_name_matches("cpu@0", "cpu", 3));
+	EXPECT_TRUE(fdt_name_matches("cpu@0", "cpu@0/x", 5)); /* only len bytes of comp count */
+	EXPECT_FALSE(fdt_name_matches("cpu@0", "cpu@1", 5));
+	EXPECT_FALSE(fdt_name_matches("cpus", "cpu", 3));
+	EXPECT_FALSE(fdt_name_matches("cpu", "cpu@0", 5));
+}
+
+TEST(fdt, stringlist_contains)
+{
+	static const char list[] = "vendor,x\0arm,pl011";
+	static const char unterminated[] = {'a', 'r', 'm', 0, 'x', 'y'};
+
+	EXPECT_TRUE(fdt_stringlist_contains(list, sizeof(list), "vendor,x"));
+	EXPECT_TRUE(fdt_stringlist_contains(list, sizeof(list), "arm,pl011"));
+	EXPECT_FALSE(fdt_stringlist_contains(list, sizeof(list), "arm"));
+	EXPECT_FALSE(fdt_stringlist_contains(list, sizeof(list) - 1, "arm,pl011"));
+	EXPECT_TRUE(fdt_stringlist_contains(unterminated, sizeof(unterminated), "arm"));
+	EXPECT_FALSE(fdt_stringlist_contains(unterminated, sizeof(unterminated), "xy"));
+	EXPECT_FALSE(fdt_stringlist_contains(NULL, 0, "arm"));
+}
+
+/* A blob at an odd address: every cell is read byte by byte, and it reads the same. */
+TEST(fdt, unaligned_blob_reads_the_same)
+{
+	static uint8_t odd[4096 + 1];
+	int n = build_sample(blob, sizeof(blob));
+	uint8_t *b = odd + 1;
+	uint64_t a = 0, s = 0;
+
+	ASSERT_TRUE(n > 0);
+	memcpy(b, blob, (size_t)n);
+	ASSERT_EQ(fdt_check(b, (size_t)n), 0);
+	EXPECT_EQ(fdt_path_offset(b, "/deep/leaf"), fdt_path_offset(blob, "/deep/leaf"));
+	EXPECT_EQ(fdt_reg(b, fdt_path_offset(b, "/memory"), 1, &a, &s), 0);
+	EXPECT_EQ(a, 0x90000000);
+	EXPECT_EQ(s, 0x2000);
+	EXPECT_EQ(fdt_node_by_compatible(b, -1, "arm,pl011"), fdt_path_offset(b, "/uart@1000"));
+	EXPECT_EQ(fdt_check(b, (size_t)n - 1), -EINVAL);
+}
+
 TEST(fdt, qemu_dump_passes_check)
 {
 	static uint8_t dtb[16384];

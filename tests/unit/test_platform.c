@@ -82,6 +82,7 @@ struct machine {
 	bool cpus_64bit, chosen_cells, two_kernels, long_bootargs, uart0_disabled;
 	const char *psci_method;
 	unsigned cpu_count;
+	unsigned filler; /* virtio,mmio nodes under the root before the UARTs */
 };
 
 static const uint32_t irq_spi1[3] = {0, 1, 4}, irq_spi7[3] = {0, 7, 4};
@@ -228,6 +229,14 @@ static int machine_discover(const struct machine *m)
 		cpus(&w, m);
 	}
 	gic_timer_psci(&w, m);
+	for (unsigned i = 0; i < m->filler; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "virtio_mmio@%x", 0xa000000 + i * 0x200);
+		fdt_begin_node(&w, name);
+		fdt_property_string(&w, "compatible", "virtio,mmio");
+		fdt_end_node(&w);
+	}
 	if (!m->no_uart) {
 		uart(&w, "pl011@9000000", 0x9000000, irq_spi1, m->uart0_disabled);
 		uart(&w, "pl011@9040000", 0x9040000, irq_spi7, false);
@@ -286,6 +295,33 @@ TEST(platform, uart_selection)
 	m.uart0_disabled = true;
 	ASSERT_EQ(machine_discover(&m), 0);
 	EXPECT_EQ(info.uart_base, 0x9040000);
+}
+
+/* stdout-path is resolved through the root's children that the scan recorded, or past 64 of
+ * them, by a walk from the root: both the way fdt_path_offset() resolves it. */
+TEST(platform, stdout_path_forms)
+{
+	static const char *const paths[] = {"/pl011@9040000", "//pl011@9040000/", "serial1"};
+	struct machine m = {0};
+
+	for (unsigned filler = 0; filler <= 70; filler += 70) {
+		m.filler = filler;
+		for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			m.stdout_path = paths[i];
+			ASSERT_EQ(machine_discover(&m), 0);
+			EXPECT_EQ(info.uart_base, 0x9040000);
+		}
+		/* Without unit address: the first that matches, even disabled (else the first
+		 * enabled one, 0x9040000, would be taken). */
+		m.stdout_path = "/pl011";
+		m.uart0_disabled = true;
+		ASSERT_EQ(machine_discover(&m), 0);
+		EXPECT_EQ(info.uart_base, 0x9000000);
+		m.uart0_disabled = false;
+		m.stdout_path = "/pl011@9040000/nothing";
+		ASSERT_EQ(machine_discover(&m), 0);
+		EXPECT_EQ(info.uart_base, 0x9000000);
+	}
 }
 
 TEST(platform, cpus_with_two_address_cells)

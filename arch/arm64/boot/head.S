@@ -25,12 +25,19 @@ primary_entry:
 	cmp	x1, #(2 << 2)
 	b.ne	not_el2
 	bl	el2_early_setup
-	/* Clear BSS before any C code runs: stacks and page tables live there. */
+	/*
+	 * Clear BSS before any C code runs, 64 bytes a round (the linker script aligns both ends
+	 * to 64). The stacks and the page pool's bitmap are in .noinit, after BSS: not cleared.
+	 */
 	ldr	x1, =__bss_start
 	ldr	x2, =__bss_end
 1:	cmp	x1, x2
 	b.hs	2f
-	stp	xzr, xzr, [x1], #16
+	stp	xzr, xzr, [x1]
+	stp	xzr, xzr, [x1, #16]
+	stp	xzr, xzr, [x1, #32]
+	stp	xzr, xzr, [x1, #48]
+	add	x1, x1, #64
 	b	1b
 2:	mov	x0, #0
 	bl	set_stack
@@ -72,7 +79,8 @@ not_el2:
 	wfe
 	b	not_el2
 
-	.bss
+	/* Stacks need no clearing: .noinit (tessera.ld) is left out of the BSS clear above. */
+	.section .noinit, "aw", %nobits
 	.balign	HYP_STACK_SIZE
 	.global hyp_stacks
 hyp_stacks:
