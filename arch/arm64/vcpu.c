@@ -108,6 +108,7 @@ void arch_vcpu_load(struct vcpu *v)
 		arm64_pac_restore(&v->arch.pac);
 	}
 	arm64_vtimer_restore(&v->arch.tmr);
+	arm64_vgic_load(&v->arch.gic);
 	isb();
 }
 
@@ -118,6 +119,7 @@ void arch_vcpu_put(struct vcpu *v)
 	if (cpu_features.pauth) {
 		arm64_pac_save(&v->arch.pac);
 	}
+	arm64_vgic_put(&v->arch.gic);
 	arm64_vtimer_save(&v->arch.tmr); /* the timer is off now: its PPI can be released */
 	arm64_gic_clear_active_ppi(INTID_VTIMER);
 }

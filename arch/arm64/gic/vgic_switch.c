@@ -71,9 +71,7 @@ void arm64_vgic_save(struct gic_lr_state *s)
 	for (unsigned i = 0; i < s->used_lrs; i++) {
 		s->lr[i] = lr_read(i);
 	}
-	s->vmcr = (uint32_t)read_sysreg(S3_4_C12_C11_7);   /* ICH_VMCR_EL2 */
-	s->ap1r[0] = (uint32_t)read_sysreg(S3_4_C12_C9_0); /* ICH_AP1R0_EL2 */
-	s->ap0r[0] = (uint32_t)read_sysreg(S3_4_C12_C8_0); /* ICH_AP0R0_EL2 */
+	s->vmcr = (uint32_t)read_sysreg(S3_4_C12_C11_7); /* ICH_VMCR_EL2, for the WFI test */
 	/* A level maintenance interrupt (UIE, EOI) would re-fire at EL2 until the next entry. */
 	write_sysreg(S3_4_C12_C11_0, 0);
 }
@@ -92,8 +90,20 @@ void arm64_vgic_restore(const struct gic_lr_state *s)
 		lr_write(i, s->lr[i]);
 	}
 	*live = s->used_lrs;
-	write_sysreg(S3_4_C12_C11_7, s->vmcr);
-	write_sysreg(S3_4_C12_C9_0, s->ap1r[0]);
-	write_sysreg(S3_4_C12_C8_0, s->ap0r[0]);
 	write_sysreg(S3_4_C12_C11_0, s->hcr); /* ICH_HCR_EL2 */
+}
+
+/* The guest's own CPU-interface state changes only while it runs: switched with the vCPU. */
+void arm64_vgic_load(const struct gic_lr_state *s)
+{
+	write_sysreg(S3_4_C12_C11_7, s->vmcr);	 /* ICH_VMCR_EL2 */
+	write_sysreg(S3_4_C12_C9_0, s->ap1r[0]); /* ICH_AP1R0_EL2 */
+	write_sysreg(S3_4_C12_C8_0, s->ap0r[0]); /* ICH_AP0R0_EL2 */
+}
+
+void arm64_vgic_put(struct gic_lr_state *s)
+{
+	s->vmcr = (uint32_t)read_sysreg(S3_4_C12_C11_7);
+	s->ap1r[0] = (uint32_t)read_sysreg(S3_4_C12_C9_0);
+	s->ap0r[0] = (uint32_t)read_sysreg(S3_4_C12_C8_0);
 }

@@ -144,19 +144,13 @@ static uint64_t vgic_lr_encode_locked(const struct vgic *g, struct vgic_irq *irq
 	return lr;
 }
 
-/** Fill the LRs for the next entry of vcpu_id; see vgic3.h. */
-void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
+/* The scan behind vgic_flush_lrs(), when the hint says something may have changed. */
+__attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned vcpu_id,
+						      struct gic_lr_state *s, uint32_t bit)
 {
 	struct vgic_lr_pick p = {.cap = MIN(s->nr_lrs, VGIC_MAX_LRS)};
-	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
 	unsigned i;
 
-	/* Nothing changed since a flush found nothing: the LRs are all zero already. */
-	if (!(__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) & bit)) {
-		s->used_lrs = 0;
-		s->hcr = (s->hcr | ICH_HCR_EN) & ~(uint32_t)ICH_HCR_UIE;
-		return;
-	}
 	spin_lock(&g->lock);
 	/* Cleared under the lock: a change made after this point sets it again. */
 	__atomic_and_fetch(&g->flush_hint, ~bit, __ATOMIC_ACQ_REL);
@@ -190,6 +184,20 @@ void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	if (p.eligible > p.count) {
 		s->hcr |= ICH_HCR_UIE;
 	}
+}
+
+/** Fill the LRs for the next entry of vcpu_id; see vgic3.h. */
+void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
+{
+	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
+
+	/* Nothing changed since a flush found nothing: the LRs are all zero already. */
+	if (!(__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) & bit)) {
+		s->used_lrs = 0;
+		s->hcr = (s->hcr | ICH_HCR_EN) & ~(uint32_t)ICH_HCR_UIE;
+		return;
+	}
+	vgic_flush_scan(g, vcpu_id, s, bit);
 }
 
 /*

@@ -37,5 +37,8 @@ unsigned arm64_gic_nr_lrs(void);
 /** World switch of the virtual CPU interface. */
 void arm64_vgic_save(struct gic_lr_state *s);
 void arm64_vgic_restore(const struct gic_lr_state *s);
+/** ICH_VMCR_EL2 and the active-priority registers, when the vCPU is loaded or put. */
+void arm64_vgic_load(const struct gic_lr_state *s);
+void arm64_vgic_put(struct gic_lr_state *s);
 
 #endif
