@@ -62,6 +62,7 @@ el2_early_setup:
 	msr	sctlr_el2, x1
 	ldr	x1, =hyp_vectors
 	msr	vbar_el2, x1
+	msr	tpidr_el2, xzr			/* no vCPU has run here yet (reset value UNKNOWN) */
 	isb
 	ret
 

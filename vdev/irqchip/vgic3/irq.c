@@ -30,18 +30,6 @@
 /* An SGI TargetList names Aff0 values 0-15 of one cluster: vCPU i has Aff0 = i, Aff1-3 = 0. */
 _Static_assert(VGIC_MAX_VCPUS <= 16, "SGI TargetList addresses 16 vCPUs");
 
-/** The state of intid as seen by vcpu (SPIs ignore vcpu), or NULL if not implemented. */
-struct vgic_irq *vgic_irq_lookup(struct vgic *g, unsigned vcpu, unsigned intid)
-{
-	if (intid < VGIC_NR_PRIVATE) {
-		return vcpu < g->nr_vcpus ? &g->cpu[vcpu].priv[intid] : NULL;
-	}
-	if (intid - VGIC_NR_PRIVATE < g->nr_spis) {
-		return &g->spi[intid - VGIC_NR_PRIVATE];
-	}
-	return NULL;
-}
-
 /** Pending state: the latch, or an asserted line for a level-sensitive interrupt. */
 bool vgic_irq_is_pending(const struct vgic_irq *irq)
 {
@@ -98,10 +86,12 @@ void vgic_kick_mask(struct vgic *g, uint32_t mask)
 	if (!g->ops || !g->ops->kick) {
 		return;
 	}
-	for (unsigned v = 0; v < g->nr_vcpus; v++) {
-		if (mask & BIT(v)) {
-			g->ops->kick(g->ops_ctx, v);
-		}
+	mask &= (uint32_t)GENMASK(g->nr_vcpus - 1, 0);
+	while (mask) {
+		unsigned v = (unsigned)__builtin_ctz(mask);
+
+		mask &= mask - 1;
+		g->ops->kick(g->ops_ctx, v);
 	}
 }
 

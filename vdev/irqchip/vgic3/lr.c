@@ -148,9 +148,12 @@ static uint64_t vgic_lr_encode_locked(const struct vgic *g, struct vgic_irq *irq
 __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned vcpu_id,
 						      struct gic_lr_state *s, uint32_t bit)
 {
-	struct vgic_lr_pick p = {.cap = MIN(s->nr_lrs, VGIC_MAX_LRS)};
+	struct vgic_lr_pick p; /* irq[] and intid[] are written before they are read */
 	unsigned i;
 
+	p.count = 0;
+	p.eligible = 0;
+	p.cap = MIN(s->nr_lrs, VGIC_MAX_LRS);
 	spin_lock(&g->lock);
 	/* Cleared under the lock: a change made after this point sets it again. */
 	__atomic_and_fetch(&g->flush_hint, ~bit, __ATOMIC_ACQ_REL);

@@ -116,7 +116,17 @@ vgic_field_read_fn vgic_field_cfg_read;
 vgic_field_write_fn vgic_field_cfg_write;
 
 /* irq.c: interrupt state */
-struct vgic_irq *vgic_irq_lookup(struct vgic *g, unsigned vcpu, unsigned intid);
+/** The state of intid as seen by vcpu (SPIs ignore vcpu), or NULL if not implemented. */
+static inline struct vgic_irq *vgic_irq_lookup(struct vgic *g, unsigned vcpu, unsigned intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		return vcpu < g->nr_vcpus ? &g->cpu[vcpu].priv[intid] : NULL;
+	}
+	if (intid - VGIC_NR_PRIVATE < g->nr_spis) {
+		return &g->spi[intid - VGIC_NR_PRIVATE];
+	}
+	return NULL;
+}
 
 /** Record that INTID intid (of vcpu, when private) may now have state; g->lock held. */
 static inline void vgic_cand_mark_locked(struct vgic *g, unsigned vcpu, unsigned intid)
