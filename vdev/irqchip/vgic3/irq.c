@@ -182,7 +182,10 @@ void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid)
 		vgic_cand_mark_locked(g, vcpu_id, intid);
 		kick = vgic_irq_kick_mask_locked(g, irq, intid);
 	}
-	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
+	if (irq) {
+		/* Only the owner's LRs can change: its flush must look, after the change. */
+		vgic_hint_mask(g, BIT(vgic_irq_owner(irq)));
+	}
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 }
@@ -206,7 +209,9 @@ void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level
 		vgic_cand_mark_locked(g, vcpu_id, intid);
 		kick = was ? 0 : vgic_irq_kick_mask_locked(g, irq, intid);
 	}
-	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
+	if (irq) {
+		vgic_hint_mask(g, BIT(vgic_irq_owner(irq)));
+	}
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 }
@@ -261,7 +266,7 @@ void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 			kick |= vgic_irq_kick_mask_locked(g, irq, intid);
 		}
 	}
-	vgic_hint_all(g); /* after the change, under the lock: a flush cannot miss it */
+	vgic_hint_mask(g, targets); /* the sender's own LRs are untouched */
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 }

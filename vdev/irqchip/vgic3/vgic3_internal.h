@@ -141,6 +141,12 @@ static inline void vgic_cand_mark_locked(struct vgic *g, unsigned vcpu, unsigned
 /** Collect vcpu's candidate INTIDs into out (dropping ones without state); their count. */
 unsigned vgic_cand_collect_locked(struct vgic *g, unsigned vcpu, uint16_t *out);
 
+/** The interrupts of the vCPUs in mask changed: their next flush must look. */
+static inline void vgic_hint_mask(struct vgic *g, uint64_t mask)
+{
+	__atomic_or_fetch(&g->flush_hint, (uint32_t)mask, __ATOMIC_RELEASE);
+}
+
 /** Some interrupt state changed: every vCPU's next flush must look (lock not required). */
 static inline void vgic_hint_all(struct vgic *g)
 {
