@@ -196,14 +196,26 @@ static void all_vcpus_off(struct vm *vm)
 	}
 }
 
-void vm_stop(struct vm *vm, struct vcpu *caller)
+/*
+ * Take the whole VM down to "every vCPU off, none running" for a whole-VM operation. False when
+ * another one is already under way: the caller just goes off, the other operation wins.
+ */
+static bool vm_quiesce(struct vm *vm, struct vcpu *caller, enum vm_state to)
 {
-	if (!begin_vm_op(vm, VM_STOPPED)) {
+	if (!begin_vm_op(vm, to)) {
 		caller->state = VCPU_OFF;
-		return;
+		return false;
 	}
 	stop_others(vm, caller);
 	all_vcpus_off(vm);
+	return true;
+}
+
+void vm_stop(struct vm *vm, struct vcpu *caller)
+{
+	if (!vm_quiesce(vm, caller, VM_STOPPED)) {
+		return;
+	}
 	vm_log_exits(vm);
 	log_info("vm%u powered off\n", vm->id);
 	sched_vm_stopped(vm);
@@ -211,12 +223,9 @@ void vm_stop(struct vm *vm, struct vcpu *caller)
 
 void vm_reset(struct vm *vm, struct vcpu *caller)
 {
-	if (!begin_vm_op(vm, VM_RESETTING)) {
-		caller->state = VCPU_OFF;
+	if (!vm_quiesce(vm, caller, VM_RESETTING)) {
 		return;
 	}
-	stop_others(vm, caller);
-	all_vcpus_off(vm);
 	vgic_reset(&vm->vgic);
 	pl011_reset(&vm->uart);
 	arch_stage2_tlbi_vmid(vm->s2.vmid);
