@@ -42,7 +42,12 @@ static bool vtimer_irq(unsigned intid)
 		return true;
 	}
 	(void)intid;
-	vgic_inject(&v->vm->vgic, v->id, GUEST_VTIMER_INTID);
+	if (v->running && v->state == VCPU_RUNNABLE) {
+		/* Taken while v exits to EL2: its LRs are synced, the interrupt can go straight in. */
+		vgic_inject_direct(&v->vm->vgic, v->id, GUEST_VTIMER_INTID, &v->arch.gic);
+	} else {
+		vgic_inject(&v->vm->vgic, v->id, GUEST_VTIMER_INTID);
+	}
 	return false;
 }
 

@@ -647,3 +647,30 @@ TEST(vgic3, reroute_while_in_lr_kicks_new_target_on_sync)
 	vgic_flush_lrs(&g, 0, &s0);
 	EXPECT_EQ(s0.used_lrs, 0);
 }
+
+/* A direct injection lands in a free LR and survives a later full flush and a sync. */
+TEST(vgic3, direct_injection_survives_flush_and_sync)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	wr(&vgic_redist_ops, 0x10000 + 0x80, 4, ~0U);		    /* GICR_IGROUPR0: group 1 */
+	wr(&vgic_redist_ops, 0x10000 + 0x100, 4, BIT(27) | BIT(5)); /* ISENABLER0 */
+	vgic_map_hw(&g, 0, 27, 27);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s); /* nothing: clears the hint */
+	vgic_inject_direct(&g, 0, 27, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0] & ICH_LR_VINTID_MASK, 27);
+	EXPECT_TRUE(s.lr[0] & ICH_LR_HW);
+	EXPECT_EQ(s.lr[0] & ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+	vgic_flush_lrs(&g, 0, &s); /* hint clear: the LR stays as placed */
+	EXPECT_EQ(s.used_lrs, 1);
+	vgic_inject(&g, 0, 5); /* another interrupt: the next flush rescans */
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2); /* both listed, neither lost */
+	vgic_sync_lrs(&g, 0, &s); /* the guest took neither */
+	EXPECT_EQ(s.used_lrs, 0);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_EQ(s.used_lrs, 2);
+}

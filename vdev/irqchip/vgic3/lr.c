@@ -145,9 +145,12 @@ static uint64_t vgic_lr_encode_locked(const struct vgic *g, struct vgic_irq *irq
 }
 
 /* The scan behind vgic_flush_lrs(), when the hint says something may have changed. */
+static uint32_t vgic_lr_fold_locked(struct vgic *g, unsigned v, uint64_t lr);
+
 __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned vcpu_id,
 						      struct gic_lr_state *s, uint32_t bit)
 {
+	uint32_t kick = 0;
 	struct vgic_lr_pick p; /* irq[] and intid[] are written before they are read */
 	unsigned i;
 
@@ -155,6 +158,10 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	p.eligible = 0;
 	p.cap = MIN(s->nr_lrs, VGIC_MAX_LRS);
 	spin_lock(&g->lock);
+	/* LRs placed directly since the last sync go back to the model before it is rescanned. */
+	for (i = 0; i < MIN(s->used_lrs, p.cap); i++) {
+		kick |= vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
+	}
 	/* Cleared under the lock: a change made after this point sets it again. */
 	__atomic_and_fetch(&g->flush_hint, ~bit, __ATOMIC_ACQ_REL);
 	if (vcpu_id < g->nr_vcpus) {
@@ -174,6 +181,7 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 		s->lr[i] = vgic_lr_encode_locked(g, p.irq[i], p.intid[i], vcpu_id);
 	}
 	spin_unlock(&g->lock);
+	vgic_kick_mask(g, kick);
 	for (; i < p.cap; i++) {
 		s->lr[i] = 0;
 	}
@@ -194,9 +202,11 @@ void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 {
 	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
 
-	/* Nothing changed since a flush found nothing: the LRs are all zero already. */
+	/*
+	 * Nothing changed since a flush found nothing: the LRs hold exactly what
+	 * vgic_inject_direct() put there since the last sync (usually nothing).
+	 */
 	if (!(__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) & bit)) {
-		s->used_lrs = 0;
 		s->hcr = (s->hcr | ICH_HCR_EN) & ~(uint32_t)ICH_HCR_UIE;
 		return;
 	}
@@ -235,6 +245,7 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 {
 	unsigned n = MIN(s->used_lrs, MIN(s->nr_lrs, VGIC_MAX_LRS));
 	uint32_t kick = 0;
+	bool live = false;
 
 	if (n == 0) {
 		s->hcr &= ~(uint32_t)ICH_HCR_UIE;
@@ -242,10 +253,17 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	}
 	spin_lock(&g->lock);
 	for (unsigned i = 0; i < n; i++) {
+		if (s->lr[i] & ICH_LR_STATE_MASK) {
+			live =
+			    true; /* still pending or active: the next flush must list it again */
+		}
 		kick |= vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
+		s->lr[i] = 0; /* the LR's content is the model's again */
 	}
 	if (kick) {
 		vgic_hint_all(g); /* the new owner's next flush must look */
+	} else if (live) {
+		vgic_hint_mask(g, vcpu_id < 32 ? BIT(vcpu_id) : 0);
 	}
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
@@ -289,4 +307,36 @@ bool vgic_vcpu_has_pending(struct vgic *g, unsigned vcpu_id, uint32_t vmcr)
 	}
 	spin_unlock(&g->lock);
 	return found;
+}
+
+/*
+ * Fast injection into the vCPU that is exiting on this CPU, after its LRs were synced: when
+ * nothing else is waiting for it (its flush hint is clear, so the next flush will not rescan)
+ * and an LR is free, the interrupt goes straight into that LR, as a flush would have put it.
+ * Otherwise this is vgic_inject(). A later full flush folds the LR back first.
+ */
+void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct gic_lr_state *s)
+{
+	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
+	struct vgic_irq *irq;
+	bool done = false;
+
+	spin_lock(&g->lock);
+	irq = vgic_irq_lookup(g, vcpu_id, intid);
+	if (irq && !(__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) & bit) &&
+	    s->used_lrs < MIN(s->nr_lrs, VGIC_MAX_LRS) && !irq->in_lr && !irq->active &&
+	    vgic_irq_owner(irq) == vcpu_id) {
+		irq->pending = true;
+		vgic_cand_mark_locked(g, vcpu_id, intid);
+		if (vgic_irq_is_deliverable_locked(g, irq, intid)) {
+			s->lr[s->used_lrs++] = vgic_lr_encode_locked(g, irq, intid, vcpu_id);
+		} else {
+			vgic_hint_mask(g, bit); /* not deliverable now: the model keeps it */
+		}
+		done = true;
+	}
+	spin_unlock(&g->lock);
+	if (!done) {
+		vgic_inject(g, vcpu_id, intid);
+	}
 }

@@ -118,6 +118,11 @@ void vgic_reset(struct vgic *g);
 void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value);
 /** Make an interrupt pending as an edge event (SGI/PPI on vcpu_id; SPIs ignore vcpu_id). */
 void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid);
+/**
+ * vgic_inject() for the vCPU whose exit this CPU is handling, after vgic_sync_lrs(): when
+ * nothing else waits for it and an LR is free, the interrupt goes straight into s.
+ */
+void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct gic_lr_state *s);
 /** Drive a level-sensitive input line. */
 void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level);
 /** Back a private virtual interrupt by a physical one: its LRs carry HW=1 and pINTID. */
