@@ -21,7 +21,7 @@ struct sysreg_desc {
 /* ICC_SGI1R_EL1 writes trap with HCR_EL2.IMO, GICv3 IHI0069 H §12.2.22: raise virtual SGIs. */
 static bool sgi1r_write(struct vcpu *v, uint64_t val)
 {
-	vgic_sgi1r_write(&v->vm->vgic, v->id, val);
+	vgic_sgi1r_write_from(&v->vm->vgic, v->id, val, &v->arch.gic);
 	return true;
 }
 

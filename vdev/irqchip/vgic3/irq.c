@@ -286,3 +286,19 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid)
 	spin_unlock(&g->lock);
 	return live;
 }
+
+/** An ICC_SGI1R_EL1 write from the exiting vCPU whose LRs are in s; see vgic3.h. */
+void vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value, struct gic_lr_state *s)
+{
+	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+	uint32_t targets;
+
+	spin_lock(&g->lock);
+	targets = vgic_sgi1r_targets(g, sender, value);
+	spin_unlock(&g->lock);
+	if (targets == BIT(sender)) {
+		vgic_inject_direct(g, sender, intid, s); /* an SGI to itself: straight to an LR */
+	} else {
+		vgic_sgi1r_write(g, sender, value);
+	}
+}

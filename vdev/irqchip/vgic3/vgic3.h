@@ -116,6 +116,8 @@ int __must_check vgic_init(struct vgic *g, unsigned nr_vcpus, unsigned nr_spis,
 void vgic_reset(struct vgic *g);
 /** Guest wrote ICC_SGI1R_EL1 (GICv3 IHI0069 H §12.2.22): raise the SGIs it names. */
 void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value);
+/** vgic_sgi1r_write() by the exiting vCPU sender, whose synced LRs are s (SGIs to itself). */
+void vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value, struct gic_lr_state *s);
 /** Make an interrupt pending as an edge event (SGI/PPI on vcpu_id; SPIs ignore vcpu_id). */
 void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid);
 /**
