@@ -102,7 +102,10 @@ static uint32_t vgic_fields_write_locked(const struct vgic_mmio *m, const struct
 		}
 		was = vgic_irq_is_deliverable_locked(m->g, irq, intid);
 		r->field_write(irq, intid, (uint32_t)(value >> (i * r->bpi)) & mask);
-		vgic_cand_mark_locked(m->g, m->vcpu, intid); /* ISPENDR/ISACTIVER may add state */
+		if (irq->pending || irq->active) {
+			vgic_cand_mark_locked(m->g, m->vcpu,
+					      intid); /* ISPENDR/ISACTIVER added state */
+		}
 		if (!was) {
 			kick |= vgic_irq_kick_mask_locked(m->g, irq, intid);
 		}
