@@ -66,8 +66,8 @@ static bool vgic_irq_has_state(const struct vgic_irq *irq)
 }
 
 /* Append the set bits of *word (INTIDs base + bit) that still have state; drop the others. */
-static unsigned vgic_cand_word_locked(struct vgic *g, unsigned v, uint32_t *word, unsigned base,
-				      uint16_t *out)
+static inline unsigned vgic_cand_word_locked(struct vgic *g, unsigned v, uint32_t *word,
+					     unsigned base, uint16_t *out)
 {
 	uint32_t w = *word;
 	unsigned n = 0;
@@ -90,8 +90,10 @@ unsigned vgic_cand_collect_locked(struct vgic *g, unsigned v, uint16_t *out)
 	unsigned n = vgic_cand_word_locked(g, v, &g->cand_priv[v], 0, out);
 
 	for (unsigned w = 0; w < g->nr_spis / 32; w++) {
-		n +=
-		    vgic_cand_word_locked(g, v, &g->cand_spi[w], VGIC_NR_PRIVATE + 32 * w, out + n);
+		if (g->cand_spi[w]) { /* usually none: no walk */
+			n += vgic_cand_word_locked(g, v, &g->cand_spi[w], VGIC_NR_PRIVATE + 32 * w,
+						   out + n);
+		}
 	}
 	return n;
 }
