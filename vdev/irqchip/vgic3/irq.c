@@ -282,7 +282,8 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid)
 	}
 	spin_lock(&g->lock);
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
-	live = irq->hw && (irq->pending || irq->active);
+	/* In an LR (placed directly and not yet synced) counts too: it is pending there. */
+	live = irq->hw && (irq->pending || irq->active || irq->in_lr);
 	spin_unlock(&g->lock);
 	return live;
 }

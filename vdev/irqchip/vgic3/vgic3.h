@@ -130,7 +130,7 @@ void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level
 /** Back a private virtual interrupt by a physical one: its LRs carry HW=1 and pINTID. */
 void vgic_map_hw(struct vgic *g, unsigned vcpu_id, unsigned vintid, unsigned pintid);
 /**
- * Is the hardware-backed private interrupt intid of vcpu_id pending or active in the model? The
+ * Is the hardware-backed private interrupt intid of vcpu_id pending, active or listed? The
  * arch layer mirrors this into the physical active state when it loads the vCPU, so that the
  * guest's deactivation of the virtual interrupt deactivates a physical one that is active.
  */
