@@ -7,6 +7,7 @@
 
 #include "hyp/arch_api.h"
 #include "hyp/check.h"
+#include "hyp/console.h"
 #include "hyp/errno.h"
 #include "hyp/log.h"
 #include "hyp/sched.h"
@@ -37,7 +38,16 @@ static void uart_irq(void *ctx, bool level)
 	vgic_set_level(&vm->vgic, 0, 32 + GUEST_UART_SPI, level);
 }
 
-static const struct pl011_backend vm_uart_backend = {.tx = uart_tx, .irq = uart_irq};
+/* The guest made room in its receive FIFO: move input that was held back for it. */
+static void uart_rx_drained(void *ctx)
+{
+	if (console_rx_held()) {
+		vm_console_input(ctx);
+	}
+}
+
+static const struct pl011_backend vm_uart_backend = {
+    .tx = uart_tx, .irq = uart_irq, .rx_drained = uart_rx_drained};
 
 static int add_region(struct vm *vm, uint64_t base, uint64_t size, const struct vdev_ops *ops,
 		      void *dev, const char *name)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Guest MMIO as the core sees it: route to the VM's bus, then follow-up work (console input). */
+/* Guest MMIO as the core sees it: routed to the VM's bus of device models. */
 #ifndef HYP_VM_MMIO_H
 #define HYP_VM_MMIO_H
 

@@ -34,6 +34,7 @@ static struct fake {
 	unsigned tx_count;
 	bool level;
 	unsigned irq_calls;
+	unsigned drained;
 } fake;
 
 static void fake_tx(void *ctx, uint8_t byte)
@@ -53,7 +54,14 @@ static void fake_irq(void *ctx, bool level)
 	f->irq_calls++;
 }
 
-static const struct pl011_backend backend = {fake_tx, fake_irq};
+static void fake_drained(void *ctx)
+{
+	struct fake *f = ctx;
+
+	f->drained++;
+}
+
+static const struct pl011_backend backend = {fake_tx, fake_irq, fake_drained};
 static struct pl011 uart;
 
 static void setup(void)
@@ -313,7 +321,7 @@ TEST(pl011, reset_drops_the_line)
 
 TEST(pl011, no_backend_callbacks)
 {
-	static const struct pl011_backend none = {NULL, NULL};
+	static const struct pl011_backend none = {NULL, NULL, NULL};
 
 	pl011_init(&uart, &none, NULL);
 	wr(IMSC, INT_TX);
@@ -322,4 +330,15 @@ TEST(pl011, no_backend_callbacks)
 	pl011_init(&uart, NULL, NULL);
 	wr(DR, 'q');
 	EXPECT_EQ(rd(RIS), INT_TX);
+}
+
+/* Reading UARTDR tells the backend the FIFO may have room (console back-pressure); FR does not. */
+TEST(pl011, dr_read_reports_rx_drained)
+{
+	setup();
+	EXPECT_TRUE(pl011_rx_push(&uart, 'a'));
+	(void)rd(FR);
+	EXPECT_EQ(fake.drained, 0);
+	EXPECT_EQ(rd(DR) & 0xff, 'a');
+	EXPECT_EQ(fake.drained, 1);
 }

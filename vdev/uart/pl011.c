@@ -281,6 +281,9 @@ static int pl011_read(void *dev, uint64_t offset, unsigned width, uint64_t *valu
 	*value = (reg_read_locked(p, offset & ~3ULL) >> shift) & width_mask(width);
 	irq_update_locked(p); /* a DR read may drop RXRIS/RTRIS */
 	spin_unlock(&p->lock);
+	if ((offset & ~3ULL) == 0 && p->be && p->be->rx_drained) {
+		p->be->rx_drained(p->be_ctx); /* UARTDR read: a byte left the FIFO */
+	}
 	return 0;
 }
 

@@ -17,6 +17,9 @@
 struct pl011_backend {
 	void (*tx)(void *ctx, uint8_t byte); /**< the guest transmitted a byte */
 	void (*irq)(void *ctx, bool level);  /**< the UARTINTR line changed level */
+	/** Optional: the guest read UARTDR, so the receive FIFO may have room again. Called
+	 * without the model's lock, so it may push received bytes. */
+	void (*rx_drained)(void *ctx);
 };
 
 struct pl011 {
