@@ -130,6 +130,7 @@ void hyp_main(const struct platform_info *info, const void *fdt)
 	int ret;
 
 	CHECK(smccc_table_check() == 0); /* the SMCCC call table must be sorted */
+	CHECK(vgic_tables_check());	 /* so must the vGIC register tables */
 	log_info("Tessera %s hypervisor on %s: %u CPUs, %llu MiB RAM at %#llx\n", TESSERA_VERSION,
 		 PLAT_NAME, info->cpu_count, (unsigned long long)(info->mem[0].size >> 20),
 		 (unsigned long long)info->mem[0].base);

@@ -106,6 +106,7 @@ TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
 	    VGIC_REG(0x4, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
 	};
 
+	EXPECT_TRUE(vgic_tables_check());
 	EXPECT_TRUE(vgic_regs_are_sorted(vgic_dist_regs, vgic_dist_regs_count));
 	EXPECT_TRUE(vgic_regs_are_sorted(vgic_rd_regs, vgic_rd_regs_count));
 	EXPECT_TRUE(vgic_regs_are_sorted(vgic_sgi_regs, vgic_sgi_regs_count));

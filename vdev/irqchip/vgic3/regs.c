@@ -309,3 +309,11 @@ void vgic_field_cfg_write(struct vgic_irq *irq, unsigned intid, uint32_t field)
 		irq->edge = (field & VGIC_ICFGR_EDGE) != 0;
 	}
 }
+
+/** Every register table is sorted and well formed; see vgic3.h. */
+bool vgic_tables_check(void)
+{
+	return vgic_regs_are_sorted(vgic_dist_regs, vgic_dist_regs_count) &&
+	       vgic_regs_are_sorted(vgic_rd_regs, vgic_rd_regs_count) &&
+	       vgic_regs_are_sorted(vgic_sgi_regs, vgic_sgi_regs_count);
+}
