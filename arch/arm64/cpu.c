@@ -64,14 +64,17 @@ void arch_pcpu_kick(unsigned pcpu_id)
 	arm64_gic_send_sgi(pcpus[pcpu_id].mpidr, INTID_SGI_KICK);
 }
 
-void arm64_irq_handle(void)
+/* Handle intid (already acknowledged) and every interrupt still pending after it. */
+void arch_pcpu_post(unsigned pcpu_id)
 {
-	for (;;) {
-		unsigned intid = arm64_gic_ack();
+	arm64_gic_send_sgi(pcpus[pcpu_id].mpidr, INTID_SGI_POST);
+}
 
-		if (intid >= 1020) {
-			return; /* spurious: nothing (more) pending, GICv3 IHI0069 H §2.2.1 */
-		}
+/* Handle intid (already acknowledged) and every interrupt still pending after it. */
+void arm64_irq_handle(unsigned intid)
+{
+	/* 1020-1023 are special INTIDs: nothing (more) to handle, GICv3 IHI0069 H §2.2.1 */
+	for (; intid < 1020; intid = arm64_gic_ack()) {
 		arm64_gic_eoi(intid);
 		if (irq_dispatch(intid)) {
 			arm64_gic_deactivate(intid);
@@ -85,7 +88,7 @@ void arch_idle(void)
 	 */
 	dsb(sy);
 	wfi();
-	arm64_irq_handle();
+	arm64_irq_handle(arm64_gic_ack());
 }
 
 /* Firmware below EL2 is reached with SMC; an "hvc" or missing PSCI node means there is none. */

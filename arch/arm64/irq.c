@@ -26,6 +26,16 @@ static bool kick_irq(unsigned intid)
 	return true;
 }
 
+/*
+ * A post the vector could not write (the direct slot was busy or the vCPU had left the guest):
+ * the exit's vGIC sync has folded it into the model already.
+ */
+static bool post_irq(unsigned intid)
+{
+	(void)intid;
+	return true;
+}
+
 /* Maintenance (underflow, EOI of a level interrupt): the exit itself resynchronises the LRs. */
 static bool maintenance_irq(unsigned intid)
 {
@@ -78,6 +88,7 @@ void arch_irq_init_global(const struct platform_info *info)
 		arm64_intid_hyp_timer = info->timer_intid[3];
 	}
 	CHECK(irq_register(INTID_SGI_KICK, kick_irq) == 0);
+	CHECK(irq_register(INTID_SGI_POST, post_irq) == 0);
 	CHECK(irq_register(INTID_MAINTENANCE, maintenance_irq) == 0);
 	CHECK(irq_register(INTID_VTIMER, vtimer_irq) == 0);
 	CHECK(irq_register(INTID_HYP_TIMER, hyp_timer_irq) == 0);

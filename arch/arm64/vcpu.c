@@ -154,6 +154,9 @@ struct vcpu *arm64_vcpu_prepare_entry(struct vcpu *v)
 {
 	vgic_flush_lrs(&v->vm->vgic, v->id, &v->arch.gic);
 	arm64_vgic_restore(&v->arch.gic);
+	if (v->pcpu->nr_vcpus == 1) {
+		vgic_direct_open(&v->arch.gic); /* a post finds v in the guest, or its kick does */
+	}
 	write_sysreg(hcr_el2, v->arch.hcr_el2);
 	isb();
 	return v;

@@ -48,8 +48,23 @@ void sched_assign(struct pcpu *p, struct vcpu *v)
 
 void sched_kick(struct vcpu *v)
 {
-	if (v->pcpu && v->pcpu != this_pcpu()) {
+	if (!v->pcpu) {
+		return;
+	}
+	if (v->pcpu != this_pcpu()) {
 		arch_pcpu_kick(v->pcpu->id);
+	} else {
+		v->pcpu->resched = true; /* the exit in progress here must not skip sched_next() */
+	}
+}
+
+void sched_post(struct vcpu *v)
+{
+	/* A mailbox opens only while its vCPU runs alone on its CPU, so that CPU is another. */
+	if (v->pcpu && v->pcpu != this_pcpu()) {
+		arch_pcpu_post(v->pcpu->id);
+	} else {
+		sched_kick(v);
 	}
 }
 
@@ -149,6 +164,13 @@ static void prepare(struct pcpu *p, struct vcpu *v)
 	v->on_pending = false;
 }
 
+/** May cur go straight back after a light exit? See sched.h. */
+bool sched_keeps(const struct vcpu *cur)
+{
+	return !cur->reload && !cur->pcpu->resched && cur->state == VCPU_RUNNABLE &&
+	       __atomic_load_n(&cur->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+}
+
 /*
  * The commonest exit: the only vCPU of this CPU goes straight back. Its running mark stays
  * set; a reset or power-off that raced with this check kicks the CPU, and the next exit takes
@@ -156,8 +178,7 @@ static void prepare(struct pcpu *p, struct vcpu *v)
  */
 static bool resume_alone(const struct vcpu *cur)
 {
-	return cur && cur->pcpu->nr_vcpus == 1 && !cur->reload && cur->state == VCPU_RUNNABLE &&
-	       __atomic_load_n(&cur->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+	return cur && cur->pcpu->nr_vcpus == 1 && sched_keeps(cur);
 }
 
 struct vcpu *sched_next(struct vcpu *cur)
@@ -168,6 +189,7 @@ struct vcpu *sched_next(struct vcpu *cur)
 		return cur;
 	}
 	p = cur ? cur->pcpu : this_pcpu();
+	p->resched = false; /* this is the look it asked for */
 	if (cur) {
 		/* It has left the guest; may_enter() marks it again if it is the one to go back. */
 		__atomic_store_n(&cur->running, false, __ATOMIC_SEQ_CST);

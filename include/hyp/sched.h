@@ -29,6 +29,7 @@ struct pcpu {
 	struct vcpu *loaded; /**< whose EL1 context is in the registers */
 	uint64_t wakeups;    /**< kicks received, for debugging */
 	uint64_t switches;   /**< vCPU context switches on this CPU */
+	bool resched;	     /**< a vCPU here was kicked by this CPU: run sched_next() */
 };
 
 extern struct pcpu pcpus[SCHED_MAX_PCPUS];
@@ -44,8 +45,15 @@ void sched_assign(struct pcpu *p, struct vcpu *v);
  * interrupts, with them masked at EL2, while nothing here is runnable.
  */
 struct vcpu *sched_next(struct vcpu *cur);
+/**
+ * May cur, back from an exit that made no scheduling decision, re-enter at once? It and its VM
+ * still run and nothing asked it to reload. On a shared CPU the slice end is CNTHP's to signal.
+ */
+bool sched_keeps(const struct vcpu *cur);
 /** Make v's physical CPU look at v again (new interrupt, powered on, stopped). */
 void sched_kick(struct vcpu *v);
+/** v's vGIC mailbox holds an interrupt: its CPU writes it into v's direct slot. */
+void sched_post(struct vcpu *v);
 /** A VM has powered off: when none is left running, the machine powers off. */
 void sched_vm_stopped(struct vm *vm);
 /** Boot/secondary CPUs enter the scheduler here and never return. */

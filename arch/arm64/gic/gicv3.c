@@ -138,8 +138,8 @@ int arm64_gic_init_cpu(uint64_t gicr_base, uint64_t gicr_size)
 		wr32(rd, GICR_IPRIORITYR0 + i, IRQ_PRIO * 0x01010101U);
 	}
 	wr32(rd, GICR_ISENABLER0,
-	     (uint32_t)(BIT(INTID_SGI_KICK) | BIT(INTID_MAINTENANCE) | BIT(INTID_HYP_TIMER) |
-			BIT(INTID_VTIMER)));
+	     (uint32_t)(BIT(INTID_SGI_KICK) | BIT(INTID_SGI_POST) | BIT(INTID_MAINTENANCE) |
+			BIT(INTID_HYP_TIMER) | BIT(INTID_VTIMER)));
 	cpu_interface_init();
 	return 0;
 }

@@ -65,7 +65,7 @@ static void lr_write(unsigned n, uint64_t v)
 	}
 }
 
-/* Only the LRs the last flush filled can hold state; the rest were written as zero. */
+/* Only the LRs the last flush filled (the direct slot among them) can hold state. */
 void arm64_vgic_save(struct gic_lr_state *s)
 {
 	for (unsigned i = 0; i < s->used_lrs; i++) {

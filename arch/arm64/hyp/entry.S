@@ -2,14 +2,17 @@
 /*
  * EL2 exception vectors and the guest world switch of general registers.
  * TPIDR_EL2 holds the running vCPU; its register frame (struct vcpu_regs) is at offset 0.
- * Every exit from a guest saves x0-x30, ELR_EL2 and SPSR_EL2 into that frame and calls
- * arm64_trap_entry(vcpu, reason) on the top of this CPU's stack; it returns the vCPU to enter.
+ * A synchronous exit saves x0-x30, ELR_EL2 and SPSR_EL2 into that frame and calls
+ * arm64_trap_sync(vcpu) on the top of this CPU's stack; an IRQ first tries arm64_irq_fast()
+ * with only the caller-saved registers stored; everything else calls arm64_trap_entry(vcpu,
+ * reason). Each returns the vCPU to enter.
  */
 #include "hyp/arch/layout.h"
 
 #define REGS_PC (31 * 8)
 
-.macro save_guest_regs reason
+/* Store the guest's x0-x30, ELR_EL2 and SPSR_EL2 in the frame; x0 = the vCPU at the end. */
+.macro save_guest_frame
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
 	stp	x2, x3, [x0, #16]
@@ -32,9 +35,14 @@
 	mrs	x3, spsr_el2
 	stp	x30, x2, [x0, #240]
 	str	x3, [x0, #REGS_PC + 8]
+.endm
+
+/* Asynchronous exits without a fast path (FIQ, SError, AArch32): the full path in C. */
+.macro save_guest_regs reason
+	save_guest_frame
 	mov	x1, #\reason
 	bl	arm64_trap_entry
-	b	arm64_guest_enter
+	b	guest_resume
 .endm
 
 .macro hyp_fault kind
@@ -69,7 +77,7 @@ hyp_vectors:
 	.balign 0x80
 	b	guest_sync
 	.balign 0x80
-	save_guest_regs EXIT_REASON_IRQ
+	b	guest_irq
 	.balign 0x80
 	save_guest_regs EXIT_REASON_IRQ		/* FIQ: not used, handled as an IRQ poll */
 	.balign 0x80
@@ -121,7 +129,62 @@ guest_sync:
 	dsb	nsh
 	isb
 1:	ldp	x0, x1, [sp], #16
-	save_guest_regs EXIT_REASON_SYNC
+	save_guest_frame
+	bl	arm64_trap_sync
+	b	guest_resume
+
+/*
+ * IRQ from an AArch64 guest. The caller-saved registers go to the frame and
+ * arm64_irq_fast() (C, so it keeps x19-x29) acknowledges the interrupt; the forwarded timer
+ * and a kick carrying a posted interrupt end there, and the guest resumes with only those
+ * registers reloaded. Anything else completes the frame and takes the full path.
+ */
+guest_irq:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	str	x18, [x0, #144]
+	str	x30, [x0, #240]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0]
+	bl	arm64_irq_fast
+	mrs	x1, tpidr_el2
+	cbz	w0, 2f
+	ldp	x2, x3, [x1, #16]
+	ldp	x4, x5, [x1, #32]
+	ldp	x6, x7, [x1, #48]
+	ldp	x8, x9, [x1, #64]
+	ldp	x10, x11, [x1, #80]
+	ldp	x12, x13, [x1, #96]
+	ldp	x14, x15, [x1, #112]
+	ldp	x16, x17, [x1, #128]
+	ldr	x18, [x1, #144]
+	ldr	x30, [x1, #240]
+	ldp	x0, x1, [x1]
+	eret
+	dsb	nsh
+	isb
+2:	stp	x19, x20, [x1, #152]
+	stp	x21, x22, [x1, #168]
+	stp	x23, x24, [x1, #184]
+	stp	x25, x26, [x1, #200]
+	stp	x27, x28, [x1, #216]
+	str	x29, [x1, #232]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	str	x2, [x1, #REGS_PC]
+	str	x3, [x1, #REGS_PC + 8]
+	mov	x0, x1
+	mov	x1, #EXIT_REASON_IRQ
+	bl	arm64_trap_entry
+	b	guest_resume
 
 /*
  * arm64_guest_enter(vcpu): restore the frame and ERET. Resets sp to the top of this CPU's
@@ -136,6 +199,8 @@ arm64_guest_enter:
 	lsr	x1, x1, #HYP_STACK_SHIFT
 	lsl	x1, x1, #HYP_STACK_SHIFT
 	mov	sp, x1
+/* From the vectors: the C handler has returned, so sp is at the top of the stack already. */
+guest_resume:
 	msr	tpidr_el2, x0
 	ldp	x1, x2, [x0, #REGS_PC]
 	msr	elr_el2, x1

@@ -45,16 +45,6 @@ static const exit_handler_fn exit_handlers[EC_MAX + 1] = {
 };
 #pragma GCC diagnostic pop
 
-static void handle_sync(struct vcpu *v)
-{
-	struct vcpu_fault *f = &v->arch.fault;
-
-	f->esr_el2 = read_sysreg(esr_el2);
-	f->far_el2 = read_sysreg(far_el2);
-	f->hpfar_el2 = read_sysreg(hpfar_el2);
-	exit_handlers[(f->esr_el2 >> ESR_EC_SHIFT) & ESR_EC_MASK](v);
-}
-
 /* A physical SError while the guest ran is its own doing: hand it a virtual SError. */
 static void handle_serror(struct vcpu *v)
 {
@@ -62,28 +52,151 @@ static void handle_serror(struct vcpu *v)
 	v->arch.hcr_el2 |= HCR_VSE;
 }
 
-struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason);
-
-struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason)
+/* First step of a full exit: the guest's list registers back into the vGIC model. */
+static void exit_begin(struct vcpu *v)
 {
 	if (v->arch.hcr_el2 & HCR_VSE) {
 		v->arch.hcr_el2 = read_sysreg(hcr_el2); /* VSE clears when the guest took it */
 	}
 	arm64_vgic_save(&v->arch.gic);
 	vgic_sync_lrs(&v->vm->vgic, v->id, &v->arch.gic);
-	switch (reason) {
-	case EXIT_REASON_SYNC:
-		handle_sync(v);
-		break;
-	case EXIT_REASON_IRQ:
-		vcpu_count_exit(v, TESSERA_EXIT_IRQ);
-		arm64_irq_handle();
-		break;
-	default:
-		handle_serror(v);
-		break;
-	}
+}
+
+/* Last step of a full exit: what runs next, with its interrupts in the list registers. */
+static struct vcpu *exit_finish(struct vcpu *v)
+{
 	return arm64_vcpu_prepare_entry(sched_next(v));
+}
+
+/*
+ * A light exit leaves the vGIC and the scheduler alone: taken when the list registers hold
+ * nothing the model must see first (vgic_lrs_quiet) and by every class but WFx, which needs
+ * the saved ICH_VMCR_EL2 for its wake-up test.
+ */
+static bool exit_may_be_light(const struct vcpu *v, unsigned ec)
+{
+	return ec != EC_WFX && !(v->arch.hcr_el2 & HCR_VSE) && vgic_lrs_quiet(&v->arch.gic);
+}
+
+/* After a light exit's handler: nothing for the model to flush, nothing to reschedule. */
+static bool light_may_resume(const struct vcpu *v)
+{
+	return v->arch.gic.used_lrs == v->arch.gic.direct && !vgic_needs_flush(&v->vm->vgic, v->id) &&
+	       sched_keeps(v);
+}
+
+struct vcpu *arm64_trap_sync(struct vcpu *v);
+
+/* Synchronous exit, called from the vector with the guest's registers saved. */
+struct vcpu *arm64_trap_sync(struct vcpu *v)
+{
+	struct vcpu_fault *f = &v->arch.fault;
+	unsigned ec;
+	bool light;
+
+	f->esr_el2 = read_sysreg(esr_el2);
+	f->far_el2 = read_sysreg(far_el2);
+	f->hpfar_el2 = read_sysreg(hpfar_el2);
+	ec = (unsigned)(f->esr_el2 >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	light = exit_may_be_light(v, ec);
+	if (!light) {
+		exit_begin(v);
+	}
+	exit_handlers[ec](v);
+	if (light) {
+		if (light_may_resume(v)) {
+			return v;
+		}
+		/* The LRs held nothing; only a post to the direct slot may need folding. */
+		vgic_direct_close(&v->vm->vgic, v->id, &v->arch.gic);
+	}
+	return exit_finish(v);
+}
+
+struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason);
+
+/* Asynchronous exit (IRQ, FIQ, SError), called from the vector with all registers saved. */
+struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason)
+{
+	unsigned intid = v->arch.acked ? v->arch.acked - 1U : 1023;
+
+	exit_begin(v);
+	v->arch.acked = 0;
+	if (reason == EXIT_REASON_IRQ) {
+		vcpu_count_exit(v, TESSERA_EXIT_IRQ);
+		arm64_irq_handle(intid < 1020 ? intid : arm64_gic_ack());
+	} else {
+		handle_serror(v);
+	}
+	return exit_finish(v);
+}
+
+/*
+ * The vCPU's forwarded timer fired while it ran: into the direct slot, if the flush left one
+ * for it. The physical interrupt stays active (priority dropped only, EOImode 1) until the
+ * guest deactivates the virtual one, which LR.HW passes on, GICv3 IHI0069 H §12.4.6.
+ */
+static bool fast_vtimer(struct vcpu *v, unsigned intid)
+{
+	struct gic_lr_state *s = &v->arch.gic;
+
+	if (!s->direct_hw_lr || !vgic_direct_claim(s, arm64_lr0_read())) {
+		return false;
+	}
+	arm64_lr0_write(s->direct_hw_lr);
+	arm64_gic_eoi(intid);
+	return true;
+}
+
+/*
+ * The post SGI: another vCPU posted an interrupt for the direct slot (other requests come by
+ * the kick SGI, so this one means nothing else). Written into the free slot, it is done.
+ */
+static bool fast_post(struct vcpu *v, unsigned intid)
+{
+	struct gic_lr_state *s = &v->arch.gic;
+	uint64_t post;
+
+	arm64_gic_eoi(intid);
+	arm64_gic_deactivate(intid);
+	post = vgic_direct_take(s);
+	if (!post) {
+		return false; /* folded by a full exit since: nothing left to do but return */
+	}
+	if (arm64_lr0_read() & ICH_LR_STATE_MASK) {
+		s->posted = post; /* the slot is in use: the full exit folds the post */
+		return false;
+	}
+	arm64_lr0_write(post);
+	return true;
+}
+
+bool arm64_irq_fast(struct vcpu *v);
+
+/*
+ * IRQ from the guest, first step, with only the caller-saved registers stored: acknowledge,
+ * and finish here the two interrupts that can go to the guest through the direct slot, with
+ * neither the model nor the scheduler. False: the vector goes on to arm64_trap_entry(), which handles what is left.
+ */
+bool arm64_irq_fast(struct vcpu *v)
+{
+	unsigned intid = arm64_gic_ack();
+	bool done;
+
+	if (intid == INTID_VTIMER) {
+		done = fast_vtimer(v, intid);
+	} else if (intid == INTID_SGI_POST) {
+		done = fast_post(v, intid);
+		intid = 1023; /* acknowledged and ended either way */
+	} else {
+		done = false;
+	}
+	if (done) {
+		vcpu_count_exit(v, TESSERA_EXIT_IRQ);
+		return true;
+	}
+	v->arch.acked = intid + 1;
+	return false;
 }
 
 void arm64_hyp_fault(uint64_t kind, uint64_t sp);

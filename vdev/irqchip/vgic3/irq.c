@@ -38,7 +38,7 @@ bool vgic_irq_is_pending(const struct vgic_irq *irq)
 }
 
 /* The GICD_CTLR group enables gate SPIs; SGIs and PPIs are gated by their enable bits only. */
-static bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid)
+bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid)
 {
 	if (intid < VGIC_NR_PRIVATE) {
 		return true;
@@ -92,6 +92,17 @@ void vgic_kick_mask(struct vgic *g, uint32_t mask)
 
 		mask &= mask - 1;
 		g->ops->kick(g->ops_ctx, v);
+	}
+}
+
+/** Tell every vCPU in mask that its mailbox holds a post; call with g->lock dropped. */
+void vgic_post_mask(struct vgic *g, uint32_t mask)
+{
+	while (mask && g->ops && g->ops->post) {
+		unsigned v = (unsigned)__builtin_ctz(mask);
+
+		mask &= mask - 1;
+		g->ops->post(g->ops_ctx, v);
 	}
 }
 
@@ -155,6 +166,8 @@ void vgic_reset(struct vgic *g)
 	for (unsigned v = 0; v < g->nr_vcpus; v++) {
 		/* GICR_WAKER resets asleep, GICv3 IHI0069 H §12.11.42 */
 		g->cpu[v].waker = GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
+		/* A post made before the reset is dropped with everything else. */
+		__atomic_store_n(&g->cpu[v].mailbox, VGIC_MBOX_CLOSED, __ATOMIC_RELEASE);
 		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
 			/* SGIs are always edge; PPIs reset level (GICR_ICFGR1 = 0). */
 			vgic_irq_reset(&g->cpu[v].priv[i], v, i < VGIC_NR_SGIS);
@@ -230,6 +243,9 @@ void vgic_map_hw(struct vgic *g, unsigned vcpu_id, unsigned vintid, unsigned pin
 	if (irq) {
 		irq->hw = true;
 		irq->hw_intid = (uint16_t)pintid;
+		if (vintid < VGIC_NR_PRIVATE) {
+			g->cpu[vcpu_id].direct_ppi = (uint8_t)vintid;
+		}
 	}
 	spin_unlock(&g->lock);
 }
@@ -253,22 +269,28 @@ static uint32_t vgic_sgi1r_targets(const struct vgic *g, unsigned sender, uint64
 void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 {
 	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
-	uint32_t targets, kick = 0;
+	uint32_t targets, kick = 0, post = 0;
 
 	spin_lock(&g->lock);
 	targets = vgic_sgi1r_targets(g, sender, value);
 	for (unsigned v = 0; v < g->nr_vcpus; v++) {
-		if (targets & BIT(v)) {
-			struct vgic_irq *irq = &g->cpu[v].priv[intid];
+		struct vgic_irq *irq = &g->cpu[v].priv[intid];
 
-			irq->pending = true;
-			vgic_cand_mark_locked(g, v, intid);
-			kick |= vgic_irq_kick_mask_locked(g, irq, intid);
+		if (!(targets & BIT(v))) {
+			continue;
 		}
+		if (v != sender && vgic_direct_post_locked(g, v, intid)) {
+			post |= (uint32_t)BIT(v); /* its exception vector writes the LR */
+			continue;
+		}
+		irq->pending = true;
+		vgic_cand_mark_locked(g, v, intid);
+		kick |= vgic_irq_kick_mask_locked(g, irq, intid);
+		vgic_hint_mask(g, BIT(v)); /* the sender's own LRs are untouched */
 	}
-	vgic_hint_mask(g, targets); /* the sender's own LRs are untouched */
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
+	vgic_post_mask(g, post);
 }
 
 /** Is a hardware-backed private interrupt of vcpu_id pending or active in the model? */

@@ -114,6 +114,34 @@ static void vgic_lr_forget_locked(struct vgic *g, unsigned v, const uint16_t *ca
 	}
 }
 
+/*
+ * May irq go into a direct slot of vCPU v as a fresh pending interrupt, with the model left
+ * as it is? Only when it has no state the model would have to merge (not pending, active or
+ * listed), an LR needs no maintenance for it (edge, or hardware-backed), and it is enabled.
+ */
+static bool vgic_irq_may_go_direct_locked(const struct vgic *g, const struct vgic_irq *irq,
+					  unsigned intid, unsigned v)
+{
+	return irq->enabled && (irq->edge || irq->hw) && !vgic_irq_is_pending(irq) &&
+	       !irq->active && !irq->in_lr && vgic_irq_owner(irq) == v &&
+	       vgic_group_is_enabled(g, irq, intid);
+}
+
+/* ICH_LR<n>_EL2 for irq as a new pending interrupt, GICv3 IHI0069 H §12.4.6. */
+static uint64_t vgic_lr_pending_value(const struct vgic_irq *irq, unsigned intid)
+{
+	uint64_t lr = intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT | ICH_LR_STATE_PENDING;
+
+	if (irq->group1) {
+		lr |= ICH_LR_GROUP;
+	}
+	if (irq->hw) {
+		lr |= ICH_LR_HW |
+		      (((uint64_t)irq->hw_intid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
+	}
+	return lr;
+}
+
 /* Encode one ICH_LR<n>_EL2, GICv3 IHI0069 H §12.4.6, and hand the pending state to it. */
 static uint64_t vgic_lr_encode_locked(const struct vgic *g, struct vgic_irq *irq, unsigned intid,
 				      unsigned v)
@@ -148,6 +176,9 @@ static uint64_t vgic_lr_encode_locked(const struct vgic *g, struct vgic_irq *irq
 
 /* The scan behind vgic_flush_lrs(), when the hint says something may have changed. */
 static uint32_t vgic_lr_fold_locked(struct vgic *g, unsigned v, uint64_t lr);
+static bool vgic_direct_close_locked(struct vgic *g, unsigned v, struct gic_lr_state *s);
+static void vgic_direct_reserve_locked(struct vgic *g, unsigned v, struct gic_lr_state *s,
+				       bool direct);
 
 __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned vcpu_id,
 						      struct gic_lr_state *s, uint32_t bit)
@@ -155,6 +186,7 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	uint32_t kick = 0;
 	struct vgic_lr_pick p; /* irq[] and intid[] are written before they are read */
 	unsigned i;
+	bool direct;
 
 	p.count = 0;
 	p.eligible = 0;
@@ -164,6 +196,7 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	for (i = 0; i < MIN(s->used_lrs, p.cap); i++) {
 		kick |= vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
 	}
+	(void)vgic_direct_close_locked(g, vcpu_id, s); /* a post made during a light exit */
 	/* Cleared under the lock: a change made after this point sets it again. */
 	__atomic_and_fetch(&g->flush_hint, ~bit, __ATOMIC_ACQ_REL);
 	if (vcpu_id < g->nr_vcpus) {
@@ -179,15 +212,24 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 			}
 		}
 	}
+	/*
+	 * Everything eligible fits with one LR to spare: LR0 becomes the direct slot, if the
+	 * embedder has fast paths for it (it can deliver posts).
+	 */
+	direct = vcpu_id < g->nr_vcpus && g->ops && g->ops->post && p.cap >= 2 &&
+		 p.eligible < p.cap;
 	for (i = 0; i < p.count; i++) {
-		s->lr[i] = vgic_lr_encode_locked(g, p.irq[i], p.intid[i], vcpu_id);
+		s->lr[direct + i] = vgic_lr_encode_locked(g, p.irq[i], p.intid[i], vcpu_id);
+	}
+	if (vcpu_id < g->nr_vcpus) {
+		vgic_direct_reserve_locked(g, vcpu_id, s, direct);
 	}
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
-	for (; i < p.cap; i++) {
+	for (i += direct; i < p.cap; i++) {
 		s->lr[i] = 0;
 	}
-	s->used_lrs = (uint8_t)p.count;
+	s->used_lrs = (uint8_t)(direct + p.count);
 	if (p.eligible) {
 		__atomic_or_fetch(&g->flush_hint, bit,
 				  __ATOMIC_RELAXED); /* still live: look again */
@@ -242,6 +284,79 @@ static uint32_t vgic_lr_fold_locked(struct vgic *g, unsigned v, uint64_t lr)
 	return vgic_irq_owner(irq) != v ? vgic_irq_kick_mask_locked(g, irq, intid) : 0;
 }
 
+/*
+ * Fold an LR a fast path filled without the model (the direct slot, or a post it never
+ * wrote): whatever state the guest left becomes model state. Returns whether any is left.
+ */
+static bool vgic_lr_fold_direct_locked(struct vgic *g, unsigned v, uint64_t lr)
+{
+	struct vgic_irq *irq = vgic_irq_lookup(g, v, (unsigned)(lr & ICH_LR_VINTID_MASK));
+
+	if (!irq || !(lr & ICH_LR_STATE_MASK)) {
+		return false;
+	}
+	if (lr & ICH_LR_STATE_ACTIVE) {
+		irq->active = true;
+		irq->vcpu = (uint8_t)v;
+	}
+	if (lr & ICH_LR_STATE_PENDING) {
+		irq->pending = true; /* edge or hardware-backed: the latch comes back */
+	}
+	vgic_cand_mark_locked(g, v, (unsigned)(lr & ICH_LR_VINTID_MASK));
+	return true;
+}
+
+/* A mailbox value that is a posted LR rather than a state. */
+static bool vgic_mbox_is_post(uint64_t m)
+{
+	return m > VGIC_MBOX_BUSY;
+}
+
+/*
+ * Close the mailbox (no more posts) and fold what fast paths left: the direct slot as saved
+ * (s->lr[0]), a post still waiting in the mailbox and one taken but not written.
+ */
+static bool vgic_direct_close_locked(struct vgic *g, unsigned v, struct gic_lr_state *s)
+{
+	uint64_t post = VGIC_MBOX_CLOSED;
+	bool live = false;
+
+	if (!s->direct) {
+		return false;
+	}
+	if (s->mailbox) {
+		post = __atomic_exchange_n(s->mailbox, VGIC_MBOX_CLOSED, __ATOMIC_ACQ_REL);
+	}
+	live |= vgic_lr_fold_direct_locked(g, v, s->lr[0]);
+	if (vgic_mbox_is_post(post)) {
+		live |= vgic_lr_fold_direct_locked(g, v, post);
+	}
+	if (s->posted) {
+		live |= vgic_lr_fold_direct_locked(g, v, s->posted);
+	}
+	s->lr[0] = 0;
+	s->posted = 0;
+	return live;
+}
+
+/*
+ * Make LR0 the direct slot, or not, and encode the forwarded timer interrupt for it if it may
+ * go there, GICv3 IHI0069 H §12.4.6.
+ */
+static void vgic_direct_reserve_locked(struct vgic *g, unsigned v, struct gic_lr_state *s,
+				       bool direct)
+{
+	unsigned ppi = g->cpu[v].direct_ppi;
+	const struct vgic_irq *irq = &g->cpu[v].priv[ppi];
+
+	s->direct = direct;
+	s->direct_hw_lr = 0;
+	s->mailbox = &g->cpu[v].mailbox;
+	if (direct && ppi && irq->hw && vgic_irq_may_go_direct_locked(g, irq, ppi, v)) {
+		s->direct_hw_lr = vgic_lr_pending_value(irq, ppi);
+	}
+}
+
 /** Fold the LRs saved at exit back into the model; see vgic3.h. */
 void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 {
@@ -254,6 +369,7 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 		return; /* nothing was handed to the guest: nothing to fold back */
 	}
 	spin_lock(&g->lock);
+	live = vgic_direct_close_locked(g, vcpu_id, s);
 	for (unsigned i = 0; i < n; i++) {
 		if (s->lr[i] & ICH_LR_STATE_MASK) {
 			live =
@@ -269,7 +385,7 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	}
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
-	s->used_lrs = 0;
+	s->used_lrs = s->direct; /* the direct slot stays reserved, empty */
 	s->hcr &= ~(uint32_t)ICH_HCR_UIE;
 }
 
@@ -322,7 +438,6 @@ void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct
 	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
 	struct vgic_irq *irq;
 	bool done = false;
-
 	spin_lock(&g->lock);
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
 	if (irq && !(__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) & bit) &&
@@ -341,4 +456,85 @@ void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct
 	if (!done) {
 		vgic_inject(g, vcpu_id, intid);
 	}
+}
+
+/** May the forwarded timer go into the direct slot now? See vgic3.h. */
+bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot)
+{
+	uint64_t m;
+
+	/* A slot still holding a pending or active interrupt is not free, GICv3 IHI0069 H §12.4.6 */
+	if (!s->direct_hw_lr || (hw_slot & ICH_LR_STATE_MASK)) {
+		return false;
+	}
+	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
+	if (m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) {
+		return false; /* closed, or a post waits for this slot: the full path sorts it out */
+	}
+	return __atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+/** The LR another vCPU posted for the direct slot, or 0; see vgic3.h. */
+uint64_t vgic_direct_take(struct gic_lr_state *s)
+{
+	uint64_t m;
+
+	if (!s->direct) {
+		return 0;
+	}
+	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
+	if (!vgic_mbox_is_post(m) || !__atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY,
+								   false, __ATOMIC_ACQ_REL,
+								   __ATOMIC_ACQUIRE)) {
+		return 0;
+	}
+	return m;
+}
+
+/** Open the direct slot for this entry; see vgic3.h. */
+void vgic_direct_open(struct gic_lr_state *s)
+{
+	uint64_t closed = VGIC_MBOX_CLOSED;
+
+	/* After a light exit it may be open still, or hold a post the kick will deliver. */
+	if (s->direct) {
+		(void)__atomic_compare_exchange_n(s->mailbox, &closed, VGIC_MBOX_OPEN, false,
+						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	}
+}
+
+/** Close the direct slot after a light exit; see vgic3.h. */
+void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
+{
+	bool live;
+
+	if (!s->direct) {
+		return;
+	}
+	spin_lock(&g->lock);
+	live = vgic_direct_close_locked(g, vcpu_id, s);
+	if (live) {
+		vgic_hint_mask(g, vcpu_id < 32 ? BIT(vcpu_id) : 0);
+	}
+	spin_unlock(&g->lock);
+}
+
+/*
+ * Post intid to vCPU v's direct slot, if it is in the guest with the slot open or busy and
+ * nothing else waits for it (its flush hint is clear, so no interrupt of higher priority is
+ * pending). The model is left as it is: the receiver's next full exit folds the slot back.
+ */
+bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid)
+{
+	struct vgic_irq *irq = vgic_irq_lookup(g, v, intid);
+	uint64_t *mbox = &g->cpu[v].mailbox;
+	uint64_t m = __atomic_load_n(mbox, __ATOMIC_ACQUIRE);
+
+	if (!irq || (m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) || vgic_needs_flush(g, v) ||
+	    !vgic_irq_may_go_direct_locked(g, irq, intid, v)) {
+		return false;
+	}
+	return __atomic_compare_exchange_n(mbox, &m, vgic_lr_pending_value(irq, intid), false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }

@@ -29,7 +29,26 @@ struct gic_lr_state {
 	uint32_t ap1r[4];	   /**< ICH_AP1R<n>_EL2, active priorities group 1 */
 	uint8_t nr_lrs;		   /**< implemented LRs, ICH_VTR_EL2.ListRegs + 1 */
 	uint8_t used_lrs;	   /**< LRs filled by the last flush: only these are saved */
+	/*
+	 * The direct slot: with direct set, a flush leaves LR0 empty (used_lrs counts it) for the
+	 * exception vector to fill without the model's lock, with the forwarded timer interrupt
+	 * (direct_hw_lr, encoded by the flush; 0 when it may not go there) or with what another
+	 * vCPU posted in this vCPU's mailbox. The model learns of it at the next full exit.
+	 */
+	bool direct;
+	uint64_t direct_hw_lr;
+	uint64_t posted;   /**< a post taken from the mailbox while the slot was busy */
+	uint64_t *mailbox; /**< the vGIC's mailbox for this vCPU, set by a flush */
 };
+
+/*
+ * Mailbox states (struct vgic_cpu.mailbox). CLOSED: the vCPU is not in the guest with a direct
+ * slot. OPEN: the slot is empty. BUSY: a fast path filled it. Any other value is an ICH_LR
+ * encoding another vCPU posted (its State field is never 0, so it differs from all three).
+ */
+#define VGIC_MBOX_CLOSED 0ULL
+#define VGIC_MBOX_OPEN 1ULL
+#define VGIC_MBOX_BUSY 2ULL
 
 /* ICH_LR<n>_EL2 fields, GICv3 IHI0069 H §12.4.6 */
 #define ICH_LR_VINTID_MASK GENMASK(31, 0)
@@ -72,12 +91,16 @@ struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE]; /**< SGIs and PPIs, banked per vCPU */
 	uint32_t waker;			       /**< GICR_WAKER, ProcessorSleep/ChildrenAsleep */
 	uint64_t mpidr;			       /**< affinity reported in GICR_TYPER */
+	uint64_t mailbox;		       /**< VGIC_MBOX_*, or an LR posted by a sender */
+	uint8_t direct_ppi; /**< the hardware-backed PPI a direct slot may take (0: none) */
 };
 
 /** Callbacks from the model into the core. */
 struct vgic_ops {
 	/** vcpu_id has a newly pending interrupt: make it re-enter (IPI its pCPU, wake it). */
 	void (*kick)(void *ctx, unsigned vcpu_id);
+	/** vcpu_id's mailbox got a post: make its CPU write it into the direct slot. */
+	void (*post)(void *ctx, unsigned vcpu_id);
 };
 
 struct vgic {
@@ -141,6 +164,33 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid);
 void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
 /** Before an entry: fill the LRs of vcpu_id from the model, and ICH_HCR_EL2.UIE on overflow. */
 void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
+/**
+ * Direct-slot fast paths, run by the arch layer with interrupts masked on the vCPU's own CPU
+ * while the vCPU is in the guest (its LRs live in hardware). hw_slot is the direct slot's
+ * current ICH_LR value. Claim: may the forwarded timer go into the slot now? Take: the LR a
+ * sender posted, or 0 (the slot is then BUSY whether or not the LR could be written).
+ */
+bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot);
+uint64_t vgic_direct_take(struct gic_lr_state *s);
+/**
+ * Before entry: open the direct slot to fast paths (after vgic_flush_lrs(), on a CPU with no
+ * other vCPU, so that a post always finds its vCPU in the guest or about to enter it).
+ */
+void vgic_direct_open(struct gic_lr_state *s);
+/** May this vCPU's LR state be left in hardware across a light exit (nothing there to fold)? */
+static inline bool vgic_lrs_quiet(const struct gic_lr_state *s)
+{
+	/* Closed or open: no fast path has written the direct slot, no post waits. */
+	return s->used_lrs == s->direct &&
+	       (!s->direct || __atomic_load_n(s->mailbox, __ATOMIC_RELAXED) <= VGIC_MBOX_OPEN);
+}
+/** A light exit turned out to need the full path: close the mailbox, fold a post into the model. */
+void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
+/** Does vcpu_id's next flush have to look at the model (something changed)? */
+static inline bool vgic_needs_flush(const struct vgic *g, unsigned vcpu_id)
+{
+	return (__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) >> vcpu_id) & 1;
+}
 /** Would vcpu_id take an interrupt if it ran now (enabled, pending, above the VMCR mask)? */
 bool vgic_vcpu_has_pending(struct vgic *g, unsigned vcpu_id, uint32_t vmcr);
 

@@ -19,6 +19,7 @@ void arm64_cpu_features_probe(void);
 /** Firmware SMC call (SMCCC): x0 result. */
 int64_t arm64_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 /** Handle every pending physical interrupt on this CPU. */
-void arm64_irq_handle(void);
+/** Handle an acknowledged INTID, then every other pending one. */
+void arm64_irq_handle(unsigned intid);
 
 #endif

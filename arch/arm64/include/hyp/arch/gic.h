@@ -3,12 +3,14 @@
 #ifndef HYP_ARCH_GIC_H
 #define HYP_ARCH_GIC_H
 
+#include "hyp/arch/sysreg.h"
 #include "hyp/types.h"
 
 #include "vdev/irqchip/vgic3/vgic3.h"
 
 /* Physical interrupts Tessera owns, GICv3 IHI0069 H §2.2 and the virt board's DT. */
 #define INTID_SGI_KICK 0     /* "re-examine your vCPU": another CPU changed its state */
+#define INTID_SGI_POST 1     /* "your vCPU's mailbox holds an interrupt for its direct slot" */
 #define INTID_MAINTENANCE 25 /* GICv3 maintenance interrupt (ICH_HCR_EL2.UIE) */
 /* The timers' PPIs come from the DTB's arch-timer node (QEMU virt: hyp 26, virtual 27). */
 extern unsigned arm64_intid_hyp_timer; /* CNTHP, Tessera's own timer */
@@ -37,6 +39,16 @@ unsigned arm64_gic_nr_lrs(void);
 /** World switch of the virtual CPU interface. */
 void arm64_vgic_save(struct gic_lr_state *s);
 void arm64_vgic_restore(const struct gic_lr_state *s);
+/** ICH_LR0_EL2, GICv3 IHI0069 H §12.4.6: the direct slot the fast paths fill. */
+static inline uint64_t arm64_lr0_read(void)
+{
+	return read_sysreg(S3_4_C12_C12_0);
+}
+
+static inline void arm64_lr0_write(uint64_t v)
+{
+	write_sysreg(S3_4_C12_C12_0, v);
+}
 /** ICH_VMCR_EL2 and the active-priority registers, when the vCPU is loaded or put. */
 void arm64_vgic_load(const struct gic_lr_state *s);
 void arm64_vgic_put(struct gic_lr_state *s);
