@@ -164,26 +164,6 @@ void arm64_gic_send_sgi(uint64_t mpidr, unsigned intid)
 	isb();
 }
 
-unsigned arm64_gic_ack(void)
-{
-	unsigned intid = (unsigned)(read_sysreg(S3_0_C12_C12_0) & 0xffffff); /* ICC_IAR1_EL1 */
-
-	dsb(sy); /* GICv3 IHI0069 H, ICC_IAR1_EL1: order the acknowledge before device accesses */
-	return intid;
-}
-
-void arm64_gic_eoi(unsigned intid)
-{
-	write_sysreg(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1 */
-	isb();
-}
-
-void arm64_gic_deactivate(unsigned intid)
-{
-	write_sysreg(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1 */
-	isb();
-}
-
 void arm64_gic_clear_active_ppi(unsigned intid)
 {
 	uint8_t *rd = gicr_of_cpu[cpu_index() % HYP_MAX_CPUS];

@@ -83,7 +83,7 @@ uint32_t vgic_spi_kick_mask_locked(const struct vgic *g)
 /** Kick every vCPU in mask; call with g->lock dropped. */
 void vgic_kick_mask(struct vgic *g, uint32_t mask)
 {
-	if (!g->ops || !g->ops->kick) {
+	if (!mask || !g->ops || !g->ops->kick) {
 		return;
 	}
 	mask &= (uint32_t)GENMASK(g->nr_vcpus - 1, 0);
@@ -265,20 +265,19 @@ static uint32_t vgic_sgi1r_targets(const struct vgic *g, unsigned sender, uint64
 	return (uint32_t)(value & ICC_SGI1R_TARGET_LIST) & all;
 }
 
-/** Guest wrote ICC_SGI1R_EL1; see vgic3.h. */
-void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
+/*
+ * Raise SGI intid on each vCPU in targets, posted to its direct slot or pending in the model,
+ * then drop g->lock (taken by the caller) and kick or post.
+ */
+static void vgic_sgi_raise_unlock(struct vgic *g, unsigned sender, unsigned intid, uint32_t targets)
 {
-	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
-	uint32_t targets, kick = 0, post = 0;
+	uint32_t kick = 0, post = 0;
 
-	spin_lock(&g->lock);
-	targets = vgic_sgi1r_targets(g, sender, value);
-	for (unsigned v = 0; v < g->nr_vcpus; v++) {
+	while (targets) {
+		unsigned v = (unsigned)__builtin_ctz(targets);
 		struct vgic_irq *irq = &g->cpu[v].priv[intid];
 
-		if (!(targets & BIT(v))) {
-			continue;
-		}
+		targets &= targets - 1;
 		if (v != sender && vgic_direct_post_locked(g, v, intid)) {
 			post |= (uint32_t)BIT(v); /* its exception vector writes the LR */
 			continue;
@@ -291,6 +290,15 @@ void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 	vgic_post_mask(g, post);
+}
+
+/** Guest wrote ICC_SGI1R_EL1; see vgic3.h. */
+void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
+{
+	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+
+	spin_lock(&g->lock);
+	vgic_sgi_raise_unlock(g, sender, intid, vgic_sgi1r_targets(g, sender, value));
 }
 
 /** Is a hardware-backed private interrupt of vcpu_id pending or active in the model? */
@@ -318,10 +326,10 @@ void vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value, stru
 
 	spin_lock(&g->lock);
 	targets = vgic_sgi1r_targets(g, sender, value);
-	spin_unlock(&g->lock);
-	if (targets == BIT(sender)) {
-		vgic_inject_direct(g, sender, intid, s); /* an SGI to itself: straight to an LR */
-	} else {
-		vgic_sgi1r_write(g, sender, value);
+	if (targets != BIT(sender)) {
+		vgic_sgi_raise_unlock(g, sender, intid, targets);
+		return;
 	}
+	spin_unlock(&g->lock);
+	vgic_inject_direct(g, sender, intid, s); /* an SGI to itself: straight to an LR */
 }

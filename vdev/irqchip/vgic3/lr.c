@@ -306,12 +306,6 @@ static bool vgic_lr_fold_direct_locked(struct vgic *g, unsigned v, uint64_t lr)
 	return true;
 }
 
-/* A mailbox value that is a posted LR rather than a state. */
-static bool vgic_mbox_is_post(uint64_t m)
-{
-	return m > VGIC_MBOX_BUSY;
-}
-
 /*
  * Close the mailbox (no more posts) and fold what fast paths left: the direct slot as saved
  * (s->lr[0]), a post still waiting in the mailbox and one taken but not written.
@@ -458,40 +452,6 @@ void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct
 	}
 }
 
-/** May the forwarded timer go into the direct slot now? See vgic3.h. */
-bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot)
-{
-	uint64_t m;
-
-	/* A slot still holding a pending or active interrupt is not free, GICv3 IHI0069 H §12.4.6 */
-	if (!s->direct_hw_lr || (hw_slot & ICH_LR_STATE_MASK)) {
-		return false;
-	}
-	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
-	if (m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) {
-		return false; /* closed, or a post waits for this slot: the full path sorts it out */
-	}
-	return __atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY, false, __ATOMIC_ACQ_REL,
-					   __ATOMIC_ACQUIRE);
-}
-
-/** The LR another vCPU posted for the direct slot, or 0; see vgic3.h. */
-uint64_t vgic_direct_take(struct gic_lr_state *s)
-{
-	uint64_t m;
-
-	if (!s->direct) {
-		return 0;
-	}
-	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
-	if (!vgic_mbox_is_post(m) || !__atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY,
-								   false, __ATOMIC_ACQ_REL,
-								   __ATOMIC_ACQUIRE)) {
-		return 0;
-	}
-	return m;
-}
-
 /** Open the direct slot for this entry; see vgic3.h. */
 void vgic_direct_open(struct gic_lr_state *s)
 {
@@ -521,18 +481,20 @@ void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 }
 
 /*
- * Post intid to vCPU v's direct slot, if it is in the guest with the slot open or busy and
+ * Post SGI intid to vCPU v's direct slot, if v is in the guest with the slot open or busy and
  * nothing else waits for it (its flush hint is clear, so no interrupt of higher priority is
- * pending). The model is left as it is: the receiver's next full exit folds the slot back.
+ * pending). The SGI must have no state of its own: SGIs are edge-triggered and need only their
+ * enable bit, GICv3 IHI0069 H §12.11.4. The model is left as it is: the receiver's next full
+ * exit folds the slot back.
  */
 bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid)
 {
-	struct vgic_irq *irq = vgic_irq_lookup(g, v, intid);
+	const struct vgic_irq *irq = &g->cpu[v].priv[intid % VGIC_NR_SGIS];
 	uint64_t *mbox = &g->cpu[v].mailbox;
 	uint64_t m = __atomic_load_n(mbox, __ATOMIC_ACQUIRE);
 
-	if (!irq || (m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) || vgic_needs_flush(g, v) ||
-	    !vgic_irq_may_go_direct_locked(g, irq, intid, v)) {
+	if ((m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) || !irq->enabled || irq->pending ||
+	    irq->active || irq->in_lr || vgic_needs_flush(g, v)) {
 		return false;
 	}
 	return __atomic_compare_exchange_n(mbox, &m, vgic_lr_pending_value(irq, intid), false,

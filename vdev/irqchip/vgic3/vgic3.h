@@ -164,14 +164,51 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid);
 void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
 /** Before an entry: fill the LRs of vcpu_id from the model, and ICH_HCR_EL2.UIE on overflow. */
 void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
-/**
+/** A mailbox value that is a posted LR rather than a state. */
+static inline bool vgic_mbox_is_post(uint64_t m)
+{
+	return m > VGIC_MBOX_BUSY;
+}
+
+/*
  * Direct-slot fast paths, run by the arch layer with interrupts masked on the vCPU's own CPU
- * while the vCPU is in the guest (its LRs live in hardware). hw_slot is the direct slot's
- * current ICH_LR value. Claim: may the forwarded timer go into the slot now? Take: the LR a
- * sender posted, or 0 (the slot is then BUSY whether or not the LR could be written).
+ * while the vCPU is in the guest (its LRs live in hardware); inline, as they sit on the
+ * interrupt path. hw_slot is the slot's current ICH_LR value.
  */
-bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot);
-uint64_t vgic_direct_take(struct gic_lr_state *s);
+
+/** May the forwarded timer interrupt go into the direct slot now? Then it is BUSY. */
+static inline bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot)
+{
+	uint64_t m;
+
+	/* A slot still holding a pending or active interrupt is not free, GICv3 IHI0069 H §12.4.6 */
+	if (!s->direct_hw_lr || (hw_slot & ICH_LR_STATE_MASK)) {
+		return false;
+	}
+	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
+	if (m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) {
+		return false; /* closed, or a post waits for this slot: the full path sorts it out */
+	}
+	return __atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+/** The LR another vCPU posted for the direct slot, or 0; the slot is then BUSY. */
+static inline uint64_t vgic_direct_take(struct gic_lr_state *s)
+{
+	uint64_t m;
+
+	if (!s->direct) {
+		return 0;
+	}
+	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
+	if (!vgic_mbox_is_post(m) || !__atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY,
+								   false, __ATOMIC_ACQ_REL,
+								   __ATOMIC_ACQUIRE)) {
+		return 0;
+	}
+	return m;
+}
 /**
  * Before entry: open the direct slot to fast paths (after vgic_flush_lrs(), on a CPU with no
  * other vCPU, so that a post always finds its vCPU in the guest or about to enter it).

@@ -156,6 +156,10 @@ static inline void vgic_hint_all(struct vgic *g)
 bool vgic_irq_is_pending(const struct vgic_irq *irq);
 /** SPIs are gated by the GICD_CTLR group enables; SGIs and PPIs only by their enable bits. */
 bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid);
+/** Post SGI intid to vCPU v's direct slot (lr.c); false when it must go through the model. */
+bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid);
+/** SPIs are gated by the GICD_CTLR group enables; SGIs and PPIs only by their enable bits. */
+bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid);
 /** Post intid to vCPU v's direct slot (lr.c); false when it must go through the model. */
 bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid);
 bool vgic_irq_is_deliverable_locked(const struct vgic *g, const struct vgic_irq *irq,
@@ -165,6 +169,7 @@ uint32_t vgic_irq_kick_mask_locked(const struct vgic *g, const struct vgic_irq *
 				   unsigned intid);
 uint32_t vgic_spi_kick_mask_locked(const struct vgic *g);
 void vgic_kick_mask(struct vgic *g, uint32_t mask);
+void vgic_post_mask(struct vgic *g, uint32_t mask);
 void vgic_post_mask(struct vgic *g, uint32_t mask);
 unsigned vgic_spi_route(const struct vgic *g, uint64_t irouter);
 

@@ -24,12 +24,28 @@ int __must_check arm64_gic_init_cpu(uint64_t gicr_base, uint64_t gicr_size);
 void arm64_gic_enable_spi(unsigned intid, uint64_t target_mpidr);
 /** Raise SGI intid on the CPU with this MPIDR. */
 void arm64_gic_send_sgi(uint64_t mpidr, unsigned intid);
-/** Acknowledge: the INTID, or 1023 when nothing is pending. */
-unsigned arm64_gic_ack(void);
-/** Priority drop (ICC_CTLR_EL1.EOImode = 1 keeps the interrupt active). */
-void arm64_gic_eoi(unsigned intid);
-/** Deactivate. */
-void arm64_gic_deactivate(unsigned intid);
+/** Acknowledge (ICC_IAR1_EL1): the INTID, or 1023 when nothing is pending. */
+static inline unsigned arm64_gic_ack(void)
+{
+	unsigned intid = (unsigned)(read_sysreg(S3_0_C12_C12_0) & 0xffffff);
+
+	dsb(sy); /* GICv3 IHI0069 H, ICC_IAR1_EL1: order the acknowledge before device accesses */
+	return intid;
+}
+
+/** Priority drop (ICC_EOIR1_EL1); ICC_CTLR_EL1.EOImode = 1 keeps the interrupt active. */
+static inline void arm64_gic_eoi(unsigned intid)
+{
+	write_sysreg(S3_0_C12_C12_1, intid);
+	isb();
+}
+
+/** Deactivate (ICC_DIR_EL1). */
+static inline void arm64_gic_deactivate(unsigned intid)
+{
+	write_sysreg(S3_0_C12_C11_1, intid);
+	isb();
+}
 /** Deactivate a private interrupt through GICR_ICACTIVER0, valid whatever its state. */
 void arm64_gic_clear_active_ppi(unsigned intid);
 /** Make a private interrupt active through GICR_ISACTIVER0 (a forwarded one the guest owns). */
