@@ -7,12 +7,13 @@
 #ifndef HYP_VDEV_H
 #define HYP_VDEV_H
 
+#include "hyp/errno.h"
 #include "hyp/types.h"
 
 /** One decoded guest access: width is 1, 2, 4 or 8 bytes. */
 struct mmio_access {
 	uint64_t addr;	/**< guest-physical address of the access */
-	uint64_t value; /**< data written, or filled in by a read */
+	uint64_t value; /**< data written (the bus truncates it to width), or filled in by a read */
 	uint8_t width;
 	bool write;
 };
@@ -46,10 +47,66 @@ struct mmio_bus {
 
 /** Add a region, keeping the list sorted; -EEXIST on overlap, -ENOSPC when full. */
 int __must_check mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r);
+
+/*
+ * The two functions every MMIO exit runs are C11 inline definitions (C11 6.7.4), so the trap
+ * path inlines them and the decoded access stays in registers; mmio_bus.c holds their one
+ * external definition. Being inline, they may only call functions with external linkage.
+ */
+
+/*
+ * The low width bytes (width 1, 2, 4 or 8): all ones shifted right by 64 - 8 * width, taken
+ * modulo 64 so that width 8 shifts by 0; arm64 shifts ignore the high bits, so it is a negate.
+ */
+#define MMIO_WIDTH_MASK(width) (UINT64_MAX >> ((0U - 8 * (width)) & 63))
+
 /** The region holding addr, or NULL. */
-const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr);
-/** Route one access to its model: 0, -ENODEV when no region claims it, or the model's error. */
-int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_access *acc);
+inline const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr)
+{
+	/* A VM has a handful of regions: a linear scan beats a search on the trap path. */
+	for (const struct mmio_region *r = bus->region; r < bus->region + bus->count; r++) {
+		if (addr - r->base < r->size) {
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Route one access to its model: 0, -ENODEV when no region claims it, or the model's error
+ * (-EINVAL for a bad width, an access past the region's end or a missing handler). Written
+ * values are truncated to the width, and read values before they reach acc; a failed read
+ * leaves acc->value alone.
+ */
+inline int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_access *acc)
+{
+	unsigned width = acc->width;
+	const struct mmio_region *r = mmio_bus_find(bus, acc->addr);
+	uint64_t offset, value = 0;
+	int ret;
+
+	/* 1, 2, 4 or 8: width - 1 wraps for 0; a power of two shares no bit with width - 1. */
+	if (width - 1 >= 8 || (width & (width - 1)) != 0) {
+		return -EINVAL;
+	}
+	if (r == NULL) {
+		return -ENODEV;
+	}
+	offset = acc->addr - r->base;
+	if (width > r->size - offset) {
+		return -EINVAL;
+	}
+	if (acc->write) {
+		value = acc->value & MMIO_WIDTH_MASK(width);
+		return r->ops->write ? r->ops->write(r->dev, offset, width, value) : -EINVAL;
+	}
+	ret = r->ops->read ? r->ops->read(r->dev, offset, width, &value) : -EINVAL;
+	if (ret == 0) {
+		acc->value = value & MMIO_WIDTH_MASK(width);
+	}
+	return ret;
+}
+
 /** 0 when the regions are sorted, non-empty and disjoint (checked at VM creation); else -EINVAL. */
 int __must_check mmio_bus_check(const struct mmio_bus *bus);
 

@@ -4,10 +4,16 @@
 #define HYP_VM_MMIO_H
 
 #include "hyp/vdev.h"
+#include "hyp/vm.h"
 
-struct vm;
-
-/** Perform acc on vm's devices: 0, or a negative errno when it must become an abort. */
-int __must_check vm_mmio(struct vm *vm, struct mmio_access *acc);
+/**
+ * Perform acc on vm's devices: 0, or a negative errno when it must become an abort. A C11
+ * inline definition, like the bus routing it calls, so that an MMIO exit reaches the model
+ * from the trap handler's own frame; vm_mmio.c holds the external definition.
+ */
+inline int __must_check vm_mmio(struct vm *vm, struct mmio_access *acc)
+{
+	return mmio_bus_access(&vm->bus, acc);
+}
 
 #endif

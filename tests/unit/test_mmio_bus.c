@@ -164,6 +164,27 @@ TEST(mmio_bus, access_offset_and_value)
 	EXPECT_EQ(dev.calls, 3);
 }
 
+TEST(mmio_bus, every_width_truncates_reads_and_writes)
+{
+	static const uint64_t masks[] = {[1] = 0xff, [2] = 0xffff, [4] = 0xffffffff, [8] = ~0ULL};
+	struct mmio_bus bus = {0};
+	struct fake_dev dev = {0};
+
+	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
+	for (unsigned w = 1; w <= 8; w *= 2) {
+		struct mmio_access acc = {.addr = 0x9000000 + 8, .width = (uint8_t)w};
+
+		EXPECT_EQ(MMIO_WIDTH_MASK(w), masks[w]);
+		ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+		EXPECT_EQ(acc.value, 0x1122334455667788ULL & masks[w]);
+		acc = (struct mmio_access){
+		    .addr = 0x9000000 + 8, .width = (uint8_t)w, .write = true, .value = ~0ULL};
+		ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+		EXPECT_EQ(dev.written, masks[w]);
+		EXPECT_EQ(dev.width, w);
+	}
+}
+
 TEST(mmio_bus, access_width_and_bounds)
 {
 	struct mmio_bus bus = {0};

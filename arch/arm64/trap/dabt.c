@@ -16,48 +16,59 @@ static uint64_t fault_ipa(const struct vcpu_fault *f)
 	return ((f->hpfar_el2 & GENMASK(43, 4)) << 8) | (f->far_el2 & 0xfff);
 }
 
-static uint64_t extend_read(uint64_t esr, uint64_t val, unsigned width)
+/* ISS.SSE: the load sign-extends its width bytes (LDRSB, LDRSH, LDRSW), D19.2.40. */
+static uint64_t sign_extend(uint64_t val, unsigned width)
 {
 	unsigned bits = width * 8;
 
-	if ((esr & DABT_SSE) && bits < 64 && (val & BIT(bits - 1))) {
-		val |= ~0ULL << bits;
-	}
-	return (esr & DABT_SF) ? val : (val & 0xffffffffULL);
+	return bits < 64 && (val & BIT(bits - 1)) ? val | ~0ULL << bits : val;
 }
 
-static bool decode(const struct vcpu *v, struct mmio_access *acc, unsigned *rt)
+/* What a load puts in Xt: the bus already truncated val to the access width. */
+static uint64_t load_result(uint64_t esr, uint64_t val, unsigned width)
 {
-	uint64_t esr = v->arch.fault.esr_el2;
-
-	if (!(esr & DABT_ISV) || (esr & DABT_S1PTW)) {
-		return false;
+	if (esr & DABT_SSE) {
+		val = sign_extend(val, width);
 	}
-	acc->addr = fault_ipa(&v->arch.fault);
-	acc->width = (uint8_t)(1U << ((esr >> DABT_SAS_SHIFT) & 3));
-	acc->write = (esr & DABT_WNR) != 0;
-	*rt = (unsigned)((esr >> DABT_SRT_SHIFT) & 0x1f);
-	acc->value = acc->write ? vcpu_reg_get(v, *rt) : 0;
-	if (acc->width < 8) {
-		acc->value &= (1ULL << (acc->width * 8)) - 1;
-	}
-	return true;
+	/* ISS.SF = 0: the destination is Wt, so bits [63:32] are zero. */
+	return (esr & DABT_SF) ? val : (uint32_t)val;
 }
 
+/* No usable syndrome, or nobody took the access: a synchronous external abort for the guest. */
+static void dabt_reflect(struct vcpu *v)
+{
+	vcpu_count_exit(v, TESSERA_EXIT_ABORT);
+	arm64_inject_dabt(v, v->arch.fault.far_el2, (v->arch.fault.esr_el2 & DABT_WNR) != 0);
+}
+
+/*
+ * ISS for a Data Abort, ARM DDI0487 K.a D19.2.40: ISV says SAS/SRT/WnR describe the access;
+ * S1PTW means the fault came from the guest's own table walk, not from its load or store.
+ */
 void arm64_trap_dabt(struct vcpu *v)
 {
+	uint64_t esr = v->arch.fault.esr_el2;
+	unsigned rt = (unsigned)(esr >> DABT_SRT_SHIFT) & 0x1f;
+	unsigned width = 1U << ((esr >> DABT_SAS_SHIFT) & 3);
+	bool write = (esr & DABT_WNR) != 0;
 	struct mmio_access acc;
-	unsigned rt;
 
-	if (!decode(v, &acc, &rt) || vm_mmio(v->vm, &acc) != 0) {
-		vcpu_count_exit(v, TESSERA_EXIT_ABORT);
-		arm64_inject_dabt(v, v->arch.fault.far_el2,
-				  (v->arch.fault.esr_el2 & DABT_WNR) != 0);
+	if (!(esr & DABT_ISV) || (esr & DABT_S1PTW)) {
+		dabt_reflect(v);
+		return;
+	}
+	/* The bus truncates a written value to the width. */
+	acc = (struct mmio_access){.addr = fault_ipa(&v->arch.fault),
+				   .value = write ? vcpu_reg_get(v, rt) : 0,
+				   .width = (uint8_t)width,
+				   .write = write};
+	if (vm_mmio(v->vm, &acc) != 0) {
+		dabt_reflect(v);
 		return;
 	}
 	vcpu_count_exit(v, TESSERA_EXIT_MMIO);
-	if (!acc.write) {
-		vcpu_reg_set(v, rt, extend_read(v->arch.fault.esr_el2, acc.value, acc.width));
+	if (!write) {
+		vcpu_reg_set(v, rt, load_result(esr, acc.value, width));
 	}
 	vcpu_pc_advance(v);
 }

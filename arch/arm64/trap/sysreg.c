@@ -3,7 +3,7 @@
  * Trapped MSR/MRS (EC 0x18, ARM DDI0487 K.a D19.2.40 "ISS encoding for an exception from MSR,
  * MRS, or System instruction execution"). The ID register space is answered from the hardware
  * with the features Tessera does not virtualize removed; every other register comes from a
- * sorted table. An access to anything not described is UNDEFINED for the guest.
+ * sorted table, matched linearly. An access to anything not described is UNDEFINED for the guest.
  */
 #include "hyp/arch/sysreg.h"
 
@@ -48,29 +48,16 @@ static const struct sysreg_desc sysreg_table[] = {
     {SYSREG_ISS(3, 0, 12, 11, 5), "ICC_SGI1R_EL1", NULL, sgi1r_write},
 };
 
-void arm64_sysreg_table_check(void);
-
-void arm64_sysreg_table_check(void)
-{
-	for (size_t i = 1; i < ARRAY_SIZE(sysreg_table); i++) {
-		CHECK(sysreg_table[i - 1].enc < sysreg_table[i].enc);
-	}
-}
-
+/*
+ * A handful of entries: a linear match is shorter than a search. Unrolled, each step compares
+ * enc with an immediate, the table being constant (its order only serves the boot check).
+ */
 static const struct sysreg_desc *lookup(uint64_t enc)
 {
-	size_t lo = 0, hi = ARRAY_SIZE(sysreg_table);
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (sysreg_table[mid].enc == enc) {
-			return &sysreg_table[mid];
-		}
-		if (sysreg_table[mid].enc < enc) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
+#pragma GCC unroll 8
+	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {
+		if (sysreg_table[i].enc == enc) {
+			return &sysreg_table[i];
 		}
 	}
 	return NULL;
@@ -134,48 +121,60 @@ static uint64_t id_sanitize(unsigned crm, unsigned op2, uint64_t v)
 	}
 }
 
+/* op0=3 op1=0 CRn=0 CRm=1..7: one mask-and-compare for op0/op1/CRn/CRm[3], then CRm != 0. */
+#define ID_SPACE_MASK (SYSREG_ISS(3, 7, 15, 8, 0))
+#define ID_SPACE_CRM_MASK (SYSREG_ISS(0, 0, 0, 7, 0))
+
 static bool is_id_space(uint64_t enc)
 {
-	unsigned op0 = (unsigned)(enc >> 20) & 3, op1 = (unsigned)(enc >> 14) & 7;
-	unsigned crn = (unsigned)(enc >> 10) & 0xf, crm = (unsigned)(enc >> 1) & 0xf;
-
-	return op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7;
+	return (enc & ID_SPACE_MASK) == SYSREG_ISS(3, 0, 0, 0, 0) && (enc & ID_SPACE_CRM_MASK) != 0;
 }
 
-static bool id_access(struct vcpu *v, uint64_t enc, bool read, uint64_t *val)
+void arm64_sysreg_table_check(void);
+
+/* Sorted, so no encoding appears twice; none in the ID space, which sysreg_read() answers. */
+void arm64_sysreg_table_check(void)
 {
-	unsigned crm = (unsigned)(enc >> 1) & 0xf, op2 = (unsigned)(enc >> 17) & 7;
-
-	(void)v;
-	if (!read) {
-		return false; /* identification registers are read-only */
+	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {
+		CHECK(i == 0 || sysreg_table[i - 1].enc < sysreg_table[i].enc);
+		CHECK(!is_id_space(sysreg_table[i].enc));
 	}
-	*val = id_sanitize(crm, op2, id_hw_read(crm, op2));
-	return true;
 }
 
-static bool table_access(struct vcpu *v, uint64_t enc, bool read, uint64_t *val)
+/* MRS: the ID space from hardware, sanitized; else the table's read handler. */
+static bool sysreg_read(struct vcpu *v, uint64_t enc, uint64_t *val)
+{
+	const struct sysreg_desc *d;
+
+	if (is_id_space(enc)) {
+		unsigned crm = (unsigned)(enc >> 1) & 0xf, op2 = (unsigned)(enc >> 17) & 7;
+
+		*val = id_sanitize(crm, op2, id_hw_read(crm, op2));
+		return true;
+	}
+	d = lookup(enc);
+	return d && d->read && d->read(v, val);
+}
+
+/*
+ * MSR: the table's write handler. Identification registers are read-only: the table holds none
+ * (checked at boot), so a write to one finds no entry and is UNDEFINED.
+ */
+static bool sysreg_write(struct vcpu *v, uint64_t enc, uint64_t val)
 {
 	const struct sysreg_desc *d = lookup(enc);
 
-	if (!d) {
-		return false;
-	}
-	if (read) {
-		return d->read && d->read(v, val);
-	}
-	return d->write && d->write(v, *val);
+	return d && d->write && d->write(v, val);
 }
 
 void arm64_trap_sysreg(struct vcpu *v)
 {
 	uint64_t esr = v->arch.fault.esr_el2;
 	uint64_t enc = esr & SYSREG_ISS_ENC_MASK;
-	bool read = (esr & SYSREG_ISS_DIR_READ) != 0;
 	unsigned rt = (unsigned)(esr >> SYSREG_ISS_RT_SHIFT) & 0x1f;
-	uint64_t val = read ? 0 : vcpu_reg_get(v, rt);
-	bool ok =
-	    is_id_space(enc) ? id_access(v, enc, read, &val) : table_access(v, enc, read, &val);
+	uint64_t val = 0;
+	bool read = (esr & SYSREG_ISS_DIR_READ) != 0;
+	bool ok = read ? sysreg_read(v, enc, &val) : sysreg_write(v, enc, vcpu_reg_get(v, rt));
 
 	if (!ok) {
 		vcpu_count_exit(v, TESSERA_EXIT_UNDEF);

@@ -81,8 +81,8 @@ static bool exit_may_be_light(const struct vcpu *v, unsigned ec)
 /* After a light exit's handler: nothing for the model to flush, nothing to reschedule. */
 static bool light_may_resume(const struct vcpu *v)
 {
-	return v->arch.gic.used_lrs == v->arch.gic.direct && !vgic_needs_flush(&v->vm->vgic, v->id) &&
-	       sched_keeps(v);
+	return v->arch.gic.used_lrs == v->arch.gic.direct &&
+	       !vgic_needs_flush(&v->vm->vgic, v->id) && sched_keeps(v);
 }
 
 struct vcpu *arm64_trap_sync(struct vcpu *v);
@@ -176,7 +176,8 @@ bool arm64_irq_fast(struct vcpu *v);
 /*
  * IRQ from the guest, first step, with only the caller-saved registers stored: acknowledge,
  * and finish here the two interrupts that can go to the guest through the direct slot, with
- * neither the model nor the scheduler. False: the vector goes on to arm64_trap_entry(), which handles what is left.
+ * neither the model nor the scheduler. False: the vector goes on to arm64_trap_entry(), which
+ * handles what is left.
  */
 bool arm64_irq_fast(struct vcpu *v)
 {

@@ -91,9 +91,9 @@ static uint32_t gicd_irouter_write(const struct vgic_mmio *m, uint64_t value)
 const struct vgic_reg vgic_dist_regs[] = {
     /* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 */
     VGIC_REG(0x0000, 4, VGIC_W32, gicd_ctlr_read, gicd_ctlr_write),
-    VGIC_REG(0x0004, 4, VGIC_W32, gicd_typer_read, vgic_reg_wi),
-    VGIC_REG(0x0008, 4, VGIC_W32, gicd_iidr_read, vgic_reg_wi),
-    VGIC_REG(0x000C, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_CONST(0x0004, 4, VGIC_W32, gicd_typer_read, vgic_reg_wi),
+    VGIC_REG_CONST(0x0008, 4, VGIC_W32, gicd_iidr_read, vgic_reg_wi),
+    VGIC_REG_CONST(0x000C, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
     /* GICD_IGROUPR<n> */
     VGIC_REG_IRQ(0x0080, VGIC_NR_INTIDS, 1, vgic_field_group_read, vgic_field_group_write),
     /* GICD_ISENABLER<n>, GICD_ICENABLER<n> */
@@ -110,28 +110,26 @@ const struct vgic_reg vgic_dist_regs[] = {
     /* GICD_ICFGR<n> */
     VGIC_REG_IRQ(0x0C00, VGIC_NR_INTIDS, 2, vgic_field_cfg_read, vgic_field_cfg_write),
     /* GICD_IGRPMODR<n>: RAZ/WI when DS=1, GICv3 IHI0069 H §12.9 */
-    VGIC_REG(0x0D00, VGIC_NR_INTIDS / 8, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_CONST(0x0D00, VGIC_NR_INTIDS / 8, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
     /* GICD_IROUTER<n>: INTIDs 0-1019, 0-31 RAZ/WI */
     VGIC_REG(0x6000, 1020 * 8, VGIC_W32 | VGIC_W64, gicd_irouter_read, gicd_irouter_write),
     /* GICD_PIDR2 */
-    VGIC_REG(0xFFE8, 4, VGIC_W32, gicd_pidr2_read, vgic_reg_wi),
+    VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, gicd_pidr2_read, vgic_reg_wi),
 };
-const size_t vgic_dist_regs_count = ARRAY_SIZE(vgic_dist_regs);
+
+static uint8_t vgic_dist_index[VGIC_INDEX_SIZE];
+const struct vgic_table vgic_dist_table = VGIC_TABLE(vgic_dist_regs, vgic_dist_index, true);
 
 static int vgic_dist_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
 {
-	struct vgic_mmio m = {.g = dev, .dist = true, .width = width};
-
-	return vgic_regs_read(&m, vgic_dist_regs, vgic_dist_regs_count, offset, value);
+	return vgic_regs_read(dev, offset, width, value, &vgic_dist_table, 0);
 }
 
 static int vgic_dist_write(void *dev, uint64_t offset, unsigned width, uint64_t value)
 {
-	struct vgic_mmio m = {.g = dev, .dist = true, .width = width};
+	int ret = vgic_regs_write(dev, offset, width, value, &vgic_dist_table, 0);
 
-	int ret = vgic_regs_write(&m, vgic_dist_regs, vgic_dist_regs_count, offset, value);
-
-	vgic_hint_all(m.g); /* after the change: a flush that cleared the hint has seen it */
+	vgic_hint_all(dev); /* after the change: a flush that cleared the hint has seen it */
 	return ret;
 }
 

@@ -130,7 +130,8 @@ static bool vgic_irq_may_go_direct_locked(const struct vgic *g, const struct vgi
 /* ICH_LR<n>_EL2 for irq as a new pending interrupt, GICv3 IHI0069 H §12.4.6. */
 static uint64_t vgic_lr_pending_value(const struct vgic_irq *irq, unsigned intid)
 {
-	uint64_t lr = intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT | ICH_LR_STATE_PENDING;
+	uint64_t lr =
+	    intid | (uint64_t)irq->priority << ICH_LR_PRIORITY_SHIFT | ICH_LR_STATE_PENDING;
 
 	if (irq->group1) {
 		lr |= ICH_LR_GROUP;
@@ -216,8 +217,8 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	 * Everything eligible fits with one LR to spare: LR0 becomes the direct slot, if the
 	 * embedder has fast paths for it (it can deliver posts).
 	 */
-	direct = vcpu_id < g->nr_vcpus && g->ops && g->ops->post && p.cap >= 2 &&
-		 p.eligible < p.cap;
+	direct =
+	    vcpu_id < g->nr_vcpus && g->ops && g->ops->post && p.cap >= 2 && p.eligible < p.cap;
 	for (i = 0; i < p.count; i++) {
 		s->lr[direct + i] = vgic_lr_encode_locked(g, p.irq[i], p.intid[i], vcpu_id);
 	}

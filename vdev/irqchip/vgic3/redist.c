@@ -65,18 +65,20 @@ static uint32_t gicr_waker_write(const struct vgic_mmio *m, uint64_t value)
 /* RD_base frame, sorted; reserved gaps are RAZ/WI. */
 const struct vgic_reg vgic_rd_regs[] = {
     /* GICR_CTLR: RWP and UWP read 0 (writes apply at once), GICv3 IHI0069 H §12.11.2 */
-    VGIC_REG(0x0000, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_CONST(0x0000, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
     /* GICR_IIDR, GICR_TYPER, GICR_WAKER */
-    VGIC_REG(0x0004, 4, VGIC_W32, gicr_iidr_read, vgic_reg_wi),
-    VGIC_REG(0x0008, 8, VGIC_W32 | VGIC_W64, gicr_typer_read, vgic_reg_wi),
+    VGIC_REG_CONST(0x0004, 4, VGIC_W32, gicr_iidr_read, vgic_reg_wi),
+    VGIC_REG_CONST(0x0008, 8, VGIC_W32 | VGIC_W64, gicr_typer_read, vgic_reg_wi),
     VGIC_REG(0x0014, 4, VGIC_W32, gicr_waker_read, gicr_waker_write),
     /* GICR_PROPBASER, GICR_PENDBASER: no LPIs */
-    VGIC_REG(0x0070, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
-    VGIC_REG(0x0078, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_CONST(0x0070, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_CONST(0x0078, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
     /* GICR_PIDR2 */
-    VGIC_REG(0xFFE8, 4, VGIC_W32, gicr_pidr2_read, vgic_reg_wi),
+    VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, gicr_pidr2_read, vgic_reg_wi),
 };
-const size_t vgic_rd_regs_count = ARRAY_SIZE(vgic_rd_regs);
+
+static uint8_t vgic_rd_index[VGIC_INDEX_SIZE];
+const struct vgic_table vgic_rd_table = VGIC_TABLE(vgic_rd_regs, vgic_rd_index, false);
 
 /* SGI_base frame (offsets from SGI_base), sorted: the banked SGI/PPI rows of GICD_*. */
 const struct vgic_reg vgic_sgi_regs[] = {
@@ -96,55 +98,50 @@ const struct vgic_reg vgic_sgi_regs[] = {
     /* GICR_ICFGR0 (SGIs: edge, read-only), GICR_ICFGR1 (PPIs) */
     VGIC_REG_IRQ(0x0C00, VGIC_NR_PRIVATE, 2, vgic_field_cfg_read, vgic_field_cfg_write),
     /* GICR_IGRPMODR0, GICR_NSACR: RAZ/WI when DS=1, GICv3 IHI0069 H §12.11 */
-    VGIC_REG(0x0D00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
-    VGIC_REG(0x0E00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_CONST(0x0D00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_CONST(0x0E00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
 };
-const size_t vgic_sgi_regs_count = ARRAY_SIZE(vgic_sgi_regs);
+
+static uint8_t vgic_sgi_index[VGIC_INDEX_SIZE];
+const struct vgic_table vgic_sgi_table = VGIC_TABLE(vgic_sgi_regs, vgic_sgi_index, false);
+
+/* Frames past the last redistributor: no registers, every offset RAZ/WI. */
+static const struct vgic_table vgic_absent_table = {.regs = NULL, .count = 0, .index = NULL};
 
 /* Bank the access by address: frame pair offset/stride is the vCPU. Past the last: RAZ/WI. */
-static void vgic_redist_frame(struct vgic_mmio *m, uint64_t *offset, const struct vgic_reg **t,
-			      size_t *n)
+static const struct vgic_table *vgic_redist_frame(const struct vgic *g, uint64_t *offset,
+						  unsigned *vcpu)
 {
 	uint64_t index = *offset / VGIC_REDIST_STRIDE;
 
 	*offset %= VGIC_REDIST_STRIDE;
-	*t = NULL;
-	*n = 0;
-	if (index >= m->g->nr_vcpus) {
-		return;
+	*vcpu = 0;
+	if (index >= g->nr_vcpus) {
+		return &vgic_absent_table;
 	}
-	m->vcpu = (unsigned)index;
+	*vcpu = (unsigned)index;
 	if (*offset < VGIC_SGI_BASE) {
-		*t = vgic_rd_regs;
-		*n = vgic_rd_regs_count;
-	} else {
-		*offset -= VGIC_SGI_BASE;
-		*t = vgic_sgi_regs;
-		*n = vgic_sgi_regs_count;
+		return &vgic_rd_table;
 	}
+	*offset -= VGIC_SGI_BASE;
+	return &vgic_sgi_table;
 }
 
 static int vgic_redist_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
 {
-	struct vgic_mmio m = {.g = dev, .width = width};
-	const struct vgic_reg *t;
-	size_t n;
+	unsigned vcpu;
+	const struct vgic_table *t = vgic_redist_frame(dev, &offset, &vcpu);
 
-	vgic_redist_frame(&m, &offset, &t, &n);
-	return vgic_regs_read(&m, t, n, offset, value);
+	return vgic_regs_read(dev, offset, width, value, t, vcpu);
 }
 
 static int vgic_redist_write(void *dev, uint64_t offset, unsigned width, uint64_t value)
 {
-	struct vgic_mmio m = {.g = dev, .width = width};
-	const struct vgic_reg *t;
-	size_t n;
+	unsigned vcpu;
+	const struct vgic_table *t = vgic_redist_frame(dev, &offset, &vcpu);
+	int ret = vgic_regs_write(dev, offset, width, value, t, vcpu);
 
-	int ret;
-
-	vgic_redist_frame(&m, &offset, &t, &n);
-	ret = vgic_regs_write(&m, t, n, offset, value);
-	vgic_hint_all(m.g); /* after the change: a flush that cleared the hint has seen it */
+	vgic_hint_all(dev); /* after the change: a flush that cleared the hint has seen it */
 	return ret;
 }
 

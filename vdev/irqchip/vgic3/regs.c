@@ -12,51 +12,6 @@
 
 #define VGIC_ICFGR_EDGE 2U /* Int_config[1]: 1 = edge-triggered, GICv3 IHI0069 H §12.9.9 */
 
-/* Device accesses are naturally aligned and 1, 2, 4 or 8 bytes wide. */
-static bool vgic_access_is_valid(uint64_t offset, unsigned width)
-{
-	return (width == 1 || width == 2 || width == 4 || width == 8) && IS_ALIGNED(offset, width);
-}
-
-/* Binary search: the tables are sorted and non-overlapping (checked by a unit test). */
-static const struct vgic_reg *vgic_regs_find(const struct vgic_reg *t, size_t n, uint64_t offset)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (offset < t[mid].offset) {
-			hi = mid;
-		} else if (offset >= (uint64_t)t[mid].offset + t[mid].len) {
-			lo = mid + 1;
-		} else {
-			return &t[mid];
-		}
-	}
-	return NULL;
-}
-
-/* Find the entry for the access and check its width; *r = NULL for a reserved offset. */
-static int vgic_regs_lookup(struct vgic_mmio *m, const struct vgic_reg *t, size_t n,
-			    uint64_t offset, const struct vgic_reg **r)
-{
-	*r = NULL;
-	if (!vgic_access_is_valid(offset, m->width)) {
-		return -EINVAL;
-	}
-	*r = vgic_regs_find(t, n, offset);
-	if (!*r) {
-		return 0;
-	}
-	/* widths is a mask of byte counts, so the width itself is its bit. */
-	if (!((*r)->widths & m->width) || offset + m->width > (uint64_t)(*r)->offset + (*r)->len) {
-		return -EINVAL;
-	}
-	m->off = offset - (*r)->offset;
-	return 0;
-}
-
 /* The interrupt a bits-per-IRQ field names, or NULL when it is RAZ/WI in this frame. */
 static struct vgic_irq *vgic_mmio_irq(const struct vgic_mmio *m, unsigned intid)
 {
@@ -113,51 +68,71 @@ static uint32_t vgic_fields_write_locked(const struct vgic_mmio *m, const struct
 	return kick;
 }
 
-/** Read through a register table: 0 (reserved offsets read 0) or -EINVAL for a bad access. */
-int vgic_regs_read(struct vgic_mmio *m, const struct vgic_reg *t, size_t n, uint64_t offset,
-		   uint64_t *value)
+/** Read a register that holds interrupt state; see vgic3_internal.h. */
+uint64_t vgic_reg_read_state(const struct vgic_mmio *m, const struct vgic_reg *r)
 {
-	const struct vgic_reg *r;
-	int ret = vgic_regs_lookup(m, t, n, offset, &r);
+	uint64_t value;
 
-	*value = 0;
-	if (ret || !r) {
-		return ret;
-	}
 	spin_lock(&m->g->lock);
-	*value = r->bpi ? vgic_fields_read_locked(m, r) : r->read(m);
+	value = r->bpi ? vgic_fields_read_locked(m, r) : r->read(m);
 	spin_unlock(&m->g->lock);
-	return 0;
+	return value;
 }
 
 /** Write through a register table, then kick the vCPUs it made pending (lock dropped). */
-int vgic_regs_write(struct vgic_mmio *m, const struct vgic_reg *t, size_t n, uint64_t offset,
-		    uint64_t value)
+int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t value,
+		    const struct vgic_table *t, unsigned vcpu)
 {
 	const struct vgic_reg *r;
-	int ret = vgic_regs_lookup(m, t, n, offset, &r);
+	struct vgic_mmio m;
 	uint32_t kick;
 
-	if (ret || !r) {
-		return ret;
+	r = vgic_table_find(t, offset);
+	if (!r) {
+		return vgic_access_is_valid(offset, width) ? 0 : -EINVAL; /* reserved: WI */
 	}
-	if (m->width < 8) {
-		value &= BIT(m->width * 8) - 1;
+	if (!vgic_reg_allows(r, offset, width)) {
+		return -EINVAL;
 	}
-	spin_lock(&m->g->lock);
-	kick = r->bpi ? vgic_fields_write_locked(m, r, value) : r->write(m, value);
-	spin_unlock(&m->g->lock);
-	vgic_kick_mask(m->g, kick);
+	m = (struct vgic_mmio){
+	    .g = g, .off = offset - r->offset, .vcpu = vcpu, .width = width, .dist = t->dist};
+	if (width < 8) {
+		value &= BIT(width * 8) - 1;
+	}
+	spin_lock(&g->lock);
+	kick = r->bpi ? vgic_fields_write_locked(&m, r, value) : r->write(&m, value);
+	spin_unlock(&g->lock);
+	vgic_kick_mask(g, kick);
 	return 0;
 }
 
-/** True when t is sorted by offset, its ranges do not overlap, and every entry has handlers. */
-bool vgic_regs_are_sorted(const struct vgic_reg *t, size_t n)
+/* Some width allowed, only 1, 2, 4 or 8; offset and len multiples of each (so of the widest). */
+static bool vgic_reg_is_aligned(const struct vgic_reg *r)
+{
+	if (r->widths == 0 || (r->widths & ~VGIC_W_ALL)) {
+		return false;
+	}
+	for (unsigned w = 1; w <= 8; w <<= 1) {
+		if ((r->widths & BIT(w)) && ((r->offset | r->len) & (w - 1))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * True when t is sorted by offset, its ranges do not overlap, every entry has handlers, is
+ * aligned to the widths it allows, and only plain registers are marked constant.
+ */
+bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		bool plain = t[i].read && t[i].write, fields = t[i].field_read && t[i].field_write;
 
-		if (t[i].len == 0 || !(t[i].bpi ? fields : plain)) {
+		if (t[i].len == 0 || !(t[i].bpi ? fields : plain) || !vgic_reg_is_aligned(&t[i])) {
+			return false;
+		}
+		if (t[i].bpi && (t[i].flags & VGIC_REG_FLAG_CONST)) {
 			return false;
 		}
 		if (i > 0 && t[i].offset < (uint64_t)t[i - 1].offset + t[i - 1].len) {
@@ -310,10 +285,40 @@ void vgic_field_cfg_write(struct vgic_irq *irq, unsigned intid, uint32_t field)
 	}
 }
 
-/** Every register table is sorted and well formed; see vgic3.h. */
+/* Bucket b starts its scan at the first entry that ends after the bucket's first byte. */
+static void vgic_table_index(const struct vgic_table *t)
+{
+	size_t i = 0;
+
+	for (size_t b = 0; b < VGIC_INDEX_SIZE; b++) {
+		uint64_t start = (uint64_t)b << VGIC_INDEX_SHIFT;
+
+		while (i < t->count && (uint64_t)t->regs[i].offset + t->regs[i].len <= start) {
+			i++;
+		}
+		t->index[b] = (uint8_t)i;
+	}
+}
+
+/* Check one table (its registers fit the frame the index covers); then build its index. */
+static bool vgic_table_prepare(const struct vgic_table *t)
+{
+	if (t->count == 0 || t->count > UINT8_MAX ||
+	    !vgic_regs_are_well_formed(t->regs, t->count) ||
+	    vgic_table_limit(t) > VGIC_FRAME_SIZE) {
+		return false;
+	}
+	vgic_table_index(t);
+	return true;
+}
+
+/**
+ * Every register table is sorted and well formed; see vgic3.h. Also builds the lookup indexes:
+ * core/init.c calls this once at boot, before any vCPU runs, so the trap path finds them ready
+ * (and lookups before that, as in host tests, still answer right from a zeroed index).
+ */
 bool vgic_tables_check(void)
 {
-	return vgic_regs_are_sorted(vgic_dist_regs, vgic_dist_regs_count) &&
-	       vgic_regs_are_sorted(vgic_rd_regs, vgic_rd_regs_count) &&
-	       vgic_regs_are_sorted(vgic_sgi_regs, vgic_sgi_regs_count);
+	return vgic_table_prepare(&vgic_dist_table) && vgic_table_prepare(&vgic_rd_table) &&
+	       vgic_table_prepare(&vgic_sgi_table);
 }

@@ -181,13 +181,15 @@ static inline bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot)
 {
 	uint64_t m;
 
-	/* A slot still holding a pending or active interrupt is not free, GICv3 IHI0069 H §12.4.6 */
+	/* A slot still holding a pending or active interrupt is not free, GICv3 IHI0069 H §12.4.6
+	 */
 	if (!s->direct_hw_lr || (hw_slot & ICH_LR_STATE_MASK)) {
 		return false;
 	}
 	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
 	if (m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) {
-		return false; /* closed, or a post waits for this slot: the full path sorts it out */
+		return false; /* closed, or a post waits for this slot: the full path sorts it out
+			       */
 	}
 	return __atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY, false, __ATOMIC_ACQ_REL,
 					   __ATOMIC_ACQUIRE);
@@ -202,9 +204,9 @@ static inline uint64_t vgic_direct_take(struct gic_lr_state *s)
 		return 0;
 	}
 	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
-	if (!vgic_mbox_is_post(m) || !__atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY,
-								   false, __ATOMIC_ACQ_REL,
-								   __ATOMIC_ACQUIRE)) {
+	if (!vgic_mbox_is_post(m) ||
+	    !__atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
 		return 0;
 	}
 	return m;

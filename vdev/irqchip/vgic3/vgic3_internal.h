@@ -8,17 +8,22 @@
 #ifndef VDEV_VGIC3_INTERNAL_H
 #define VDEV_VGIC3_INTERNAL_H
 
+#include "hyp/errno.h"
 #include "hyp/types.h"
 
 #include "vgic3.h"
 
 #define VGIC_NR_SGIS 16 /* INTIDs 0-15; PPIs are 16-31 */
 
-/* Access widths a register accepts, as a mask of byte counts. */
-#define VGIC_W8 BIT(0)
-#define VGIC_W16 BIT(1)
-#define VGIC_W32 BIT(2)
-#define VGIC_W64 BIT(3)
+/*
+ * Access widths a register accepts: bit n for an n-byte access. Only powers of two are ever set,
+ * so one test of bit `width` also rejects widths that are not 1, 2, 4 or 8.
+ */
+#define VGIC_W8 BIT(1)
+#define VGIC_W16 BIT(2)
+#define VGIC_W32 BIT(4)
+#define VGIC_W64 BIT(8)
+#define VGIC_W_ALL (VGIC_W8 | VGIC_W16 | VGIC_W32 | VGIC_W64)
 
 /* GICD_CTLR / GICR_* bits, GICv3 IHI0069 H §12.9.4 (DS=1 layout) */
 #define GICD_CTLR_ENABLE_GRP0 BIT(0)
@@ -38,13 +43,13 @@
 /* ICH_VMCR_EL2.VENG0, GICv3 IHI0069 H §12.4.9 */
 #define ICH_VMCR_VENG0 BIT(0)
 
-/** One guest access as a register handler sees it. */
+/** One guest access as a register handler sees it (64-bit fields first: stored in pairs). */
 struct vgic_mmio {
 	struct vgic *g;
-	unsigned vcpu; /**< redistributor's vCPU; 0 for the distributor */
-	bool dist;     /**< distributor view: private INTIDs are RAZ/WI (ARE=1) */
 	uint64_t off;  /**< byte offset from the start of the table entry */
+	unsigned vcpu; /**< redistributor's vCPU; 0 for the distributor */
 	unsigned width;
+	bool dist; /**< distributor view: private INTIDs are RAZ/WI (ARE=1) */
 };
 
 /** Whole-register handlers; the write returns a mask of vCPUs to kick. */
@@ -54,16 +59,24 @@ typedef uint32_t vgic_reg_write_fn(const struct vgic_mmio *m, uint64_t value);
 typedef uint32_t vgic_field_read_fn(const struct vgic_irq *irq);
 typedef void vgic_field_write_fn(struct vgic_irq *irq, unsigned intid, uint32_t field);
 
+/*
+ * Reads return what vgic_init() fixed (GICD_TYPER, GICR_TYPER, the IIDRs and PIDR2s, RAZ rows):
+ * nothing they read changes while the VM runs, so they need no lock.
+ */
+#define VGIC_REG_FLAG_CONST BIT(0)
+
 /**
  * One register or register array. With bpi != 0 the range holds bpi bits per INTID, starting
  * at INTID 0, and the walker calls field_read/field_write once per INTID covered; otherwise
- * read/write see the whole access.
+ * read/write see the whole access. offset and len are multiples of the widest access allowed,
+ * so an aligned access of an allowed width never crosses the end (vgic_regs_are_well_formed).
  */
 struct vgic_reg {
 	uint32_t offset;
-	uint32_t len; /**< bytes covered by the range */
-	uint8_t bpi;  /**< bits per interrupt, 0 for a plain register */
-	uint8_t widths;
+	uint32_t len;	 /**< bytes covered by the range */
+	uint8_t bpi;	 /**< bits per interrupt, 0 for a plain register */
+	uint8_t flags;	 /**< VGIC_REG_FLAG_* */
+	uint16_t widths; /**< VGIC_W* */
 	vgic_reg_read_fn *read;
 	vgic_reg_write_fn *write;
 	vgic_field_read_fn *field_read;
@@ -74,6 +87,12 @@ struct vgic_reg {
 	{                                                                                          \
 		.offset = (off), .len = (size), .widths = (w), .read = (rd), .write = (wr)         \
 	}
+/* A register whose reads are constant after vgic_init(): read without the lock. */
+#define VGIC_REG_CONST(off, size, w, rd, wr)                                                       \
+	{                                                                                          \
+		.offset = (off), .len = (size), .widths = (w), .flags = VGIC_REG_FLAG_CONST,       \
+		.read = (rd), .write = (wr)                                                        \
+	}
 /* A bits-per-IRQ range for nr INTIDs; byte access only where the spec allows it (bpi 8). */
 #define VGIC_REG_IRQ(off, nr, bits, rd, wr)                                                        \
 	{                                                                                          \
@@ -82,19 +101,121 @@ struct vgic_reg {
 		.field_write = (wr)                                                                \
 	}
 
-extern const struct vgic_reg vgic_dist_regs[];
-extern const size_t vgic_dist_regs_count;
-extern const struct vgic_reg vgic_rd_regs[];
-extern const size_t vgic_rd_regs_count;
-extern const struct vgic_reg vgic_sgi_regs[];
-extern const size_t vgic_sgi_regs_count;
+/* A GICD frame or one GICR frame (RD_base, SGI_base) spans 64 KiB, GICv3 IHI0069 H §12.8, §12.10 */
+#define VGIC_FRAME_SIZE 0x10000U
+/* Lookup index granule: 128 bytes, the spacing of the bits-per-IRQ arrays (GICD_IGROUPR, ...). */
+#define VGIC_INDEX_SHIFT 7
+#define VGIC_INDEX_SIZE (VGIC_FRAME_SIZE >> VGIC_INDEX_SHIFT)
 
-/* regs.c: the table walker and the per-IRQ fields common to GICD and GICR */
-int vgic_regs_read(struct vgic_mmio *m, const struct vgic_reg *t, size_t n, uint64_t offset,
-		   uint64_t *value);
-int vgic_regs_write(struct vgic_mmio *m, const struct vgic_reg *t, size_t n, uint64_t offset,
-		    uint64_t value);
-bool vgic_regs_are_sorted(const struct vgic_reg *t, size_t n);
+/**
+ * A register table and its lookup index. index[offset >> VGIC_INDEX_SHIFT] is the first entry
+ * that ends after the start of that 128-byte bucket, so a lookup is one load and a forward scan
+ * past the few entries sharing the bucket. vgic_tables_check() builds the indexes at boot; a
+ * zeroed index starts every scan at entry 0, slower but with the same answer.
+ */
+struct vgic_table {
+	const struct vgic_reg *regs;
+	size_t count;	/**< at most UINT8_MAX, as index entries are bytes */
+	uint8_t *index; /**< VGIC_INDEX_SIZE entries, one per bucket of the frame */
+	bool dist;	/**< distributor view: private INTIDs are RAZ/WI (ARE=1) */
+};
+
+#define VGIC_TABLE(regs_, index_, dist_)                                                           \
+	{                                                                                          \
+		.regs = (regs_), .count = ARRAY_SIZE(regs_), .index = (index_), .dist = (dist_)    \
+	}
+
+extern const struct vgic_reg vgic_dist_regs[];
+extern const struct vgic_reg vgic_rd_regs[];
+extern const struct vgic_reg vgic_sgi_regs[];
+extern const struct vgic_table vgic_dist_table;
+extern const struct vgic_table vgic_rd_table;
+extern const struct vgic_table vgic_sgi_table;
+
+/*
+ * The table walker. Its lookup and read path are inline here, as every GICD/GICR read runs
+ * them; regs.c holds the rest and the per-IRQ fields common to GICD and GICR.
+ *
+ * Device accesses are naturally aligned and 1, 2, 4 or 8 bytes wide: width - 1 wraps past 7 for
+ * width 0, width & (width - 1) is 0 only for a power of two, offset & (width - 1) for alignment.
+ * A reserved offset needs this; a register's own widths say it in one test (vgic_reg_allows()).
+ */
+static inline bool vgic_access_is_valid(uint64_t offset, unsigned width)
+{
+	return width - 1 < 8 && ((offset | width) & (width - 1)) == 0;
+}
+
+/*
+ * r accepts an access of width at offset: an allowed width (a power of two, see VGIC_W8) and
+ * naturally aligned. The entry is aligned to its widths, so the access stays inside it.
+ */
+static inline bool vgic_reg_allows(const struct vgic_reg *r, uint64_t offset, unsigned width)
+{
+	return width < 16 && ((r->widths >> width) & 1) && (offset & (width - 1)) == 0;
+}
+
+/** Where t's last register ends: offsets from there up are reserved. */
+static inline uint64_t vgic_table_limit(const struct vgic_table *t)
+{
+	const struct vgic_reg *last;
+
+	if (t->count == 0) {
+		return 0;
+	}
+	last = &t->regs[t->count - 1];
+	return (uint64_t)last->offset + last->len;
+}
+
+/**
+ * The entry holding offset, or NULL for a reserved one: an index load, then a short scan. Below
+ * the limit the scan always stops, at the latest on the last register, as the table is sorted.
+ */
+static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t, uint64_t offset)
+{
+	const struct vgic_reg *r;
+
+	if (offset >= vgic_table_limit(t)) {
+		return NULL;
+	}
+	r = &t->regs[t->index[offset >> VGIC_INDEX_SHIFT]];
+	while (offset >= (uint64_t)r->offset + r->len) {
+		r++;
+	}
+	return offset >= r->offset ? r : NULL;
+}
+
+/** Read a register that holds interrupt state, under g->lock (regs.c). */
+uint64_t vgic_reg_read_state(const struct vgic_mmio *m, const struct vgic_reg *r);
+
+/**
+ * Read through a register table: 0 (reserved offsets read 0) or -EINVAL for a bad access. The
+ * arguments are the access as the bus passes it to a model, then the frame's table and the vCPU
+ * it banks for. Inline, so that a constant table (the distributor's) folds into the lookup.
+ */
+static inline int vgic_regs_read(struct vgic *g, uint64_t offset, unsigned width, uint64_t *value,
+				 const struct vgic_table *t, unsigned vcpu)
+{
+	const struct vgic_reg *r;
+	struct vgic_mmio m;
+
+	*value = 0;
+	r = vgic_table_find(t, offset);
+	if (!r) {
+		return vgic_access_is_valid(offset, width) ? 0 : -EINVAL;
+	}
+	if (!vgic_reg_allows(r, offset, width)) {
+		return -EINVAL;
+	}
+	m = (struct vgic_mmio){
+	    .g = g, .off = offset - r->offset, .vcpu = vcpu, .width = width, .dist = t->dist};
+	*value = r->flags & VGIC_REG_FLAG_CONST ? r->read(&m) : vgic_reg_read_state(&m, r);
+	return 0;
+}
+
+/** Write through a register table, as vgic_regs_read(); kicks the vCPUs it made pending. */
+int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t value,
+		    const struct vgic_table *t, unsigned vcpu);
+bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n);
 uint64_t vgic_reg_raz(const struct vgic_mmio *m);
 uint32_t vgic_reg_wi(const struct vgic_mmio *m, uint64_t value);
 uint64_t vgic_reg64_slice(uint64_t reg, const struct vgic_mmio *m);
@@ -158,10 +279,6 @@ bool vgic_irq_is_pending(const struct vgic_irq *irq);
 bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid);
 /** Post SGI intid to vCPU v's direct slot (lr.c); false when it must go through the model. */
 bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid);
-/** SPIs are gated by the GICD_CTLR group enables; SGIs and PPIs only by their enable bits. */
-bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid);
-/** Post intid to vCPU v's direct slot (lr.c); false when it must go through the model. */
-bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid);
 bool vgic_irq_is_deliverable_locked(const struct vgic *g, const struct vgic_irq *irq,
 				    unsigned intid);
 unsigned vgic_irq_owner(const struct vgic_irq *irq);
@@ -169,7 +286,6 @@ uint32_t vgic_irq_kick_mask_locked(const struct vgic *g, const struct vgic_irq *
 				   unsigned intid);
 uint32_t vgic_spi_kick_mask_locked(const struct vgic *g);
 void vgic_kick_mask(struct vgic *g, uint32_t mask);
-void vgic_post_mask(struct vgic *g, uint32_t mask);
 void vgic_post_mask(struct vgic *g, uint32_t mask);
 unsigned vgic_spi_route(const struct vgic *g, uint64_t irouter);
 
