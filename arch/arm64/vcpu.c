@@ -152,11 +152,14 @@ void arm64_guest_enter(struct vcpu *v) __attribute__((noreturn));
 /* Last step before every ERET into v: its interrupts into the list registers. */
 struct vcpu *arm64_vcpu_prepare_entry(struct vcpu *v)
 {
+	/*
+	 * A direct slot only on a CPU v has to itself: a post then always finds v in the guest,
+	 * and a time-shared CPU's exits stay as they were.
+	 */
+	v->arch.gic.direct_ok = v->pcpu->nr_vcpus == 1;
 	vgic_flush_lrs(&v->vm->vgic, v->id, &v->arch.gic);
 	arm64_vgic_restore(&v->arch.gic);
-	if (v->pcpu->nr_vcpus == 1) {
-		vgic_direct_open(&v->arch.gic); /* a post finds v in the guest, or its kick does */
-	}
+	vgic_direct_open(&v->arch.gic);
 	write_sysreg(hcr_el2, v->arch.hcr_el2);
 	isb();
 	return v;

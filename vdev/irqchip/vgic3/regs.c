@@ -6,6 +6,7 @@
  */
 #include "hyp/errno.h"
 #include "hyp/spinlock.h"
+#include "hyp/string.h"
 #include "hyp/types.h"
 
 #include "vgic3_internal.h"
@@ -285,18 +286,27 @@ void vgic_field_cfg_write(struct vgic_irq *irq, unsigned intid, uint32_t field)
 	}
 }
 
-/* Bucket b starts its scan at the first entry that ends after the bucket's first byte. */
+/*
+ * Bucket b starts its scan at the first entry that ends after the bucket's first byte: entry
+ * i takes the buckets up to the one holding its last byte that no earlier entry took. Filled
+ * run by run with memset, as this runs on the boot path (the tables are sorted).
+ */
 static void vgic_table_index(const struct vgic_table *t)
 {
-	size_t i = 0;
+	size_t b = 0;
 
-	for (size_t b = 0; b < VGIC_INDEX_SIZE; b++) {
-		uint64_t start = (uint64_t)b << VGIC_INDEX_SHIFT;
+	for (size_t i = 0; i < t->count && b < VGIC_INDEX_SIZE; i++) {
+		uint64_t last =
+		    ((uint64_t)t->regs[i].offset + t->regs[i].len - 1) >> VGIC_INDEX_SHIFT;
+		size_t end = (size_t)MIN(last + 1, (uint64_t)VGIC_INDEX_SIZE);
 
-		while (i < t->count && (uint64_t)t->regs[i].offset + t->regs[i].len <= start) {
-			i++;
+		if (end > b) {
+			memset(&t->index[b], (int)i, end - b);
+			b = end;
 		}
-		t->index[b] = (uint8_t)i;
+	}
+	if (b < VGIC_INDEX_SIZE) {
+		memset(&t->index[b], (int)t->count, VGIC_INDEX_SIZE - b);
 	}
 }
 

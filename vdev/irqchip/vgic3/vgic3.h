@@ -36,6 +36,7 @@ struct gic_lr_state {
 	 * vCPU posted in this vCPU's mailbox. The model learns of it at the next full exit.
 	 */
 	bool direct;
+	bool direct_ok; /**< set by the arch: it runs the fast paths for this vCPU */
 	uint64_t direct_hw_lr;
 	uint64_t posted;   /**< a post taken from the mailbox while the slot was busy */
 	uint64_t *mailbox; /**< the vGIC's mailbox for this vCPU, set by a flush */
@@ -211,10 +212,7 @@ static inline uint64_t vgic_direct_take(struct gic_lr_state *s)
 	}
 	return m;
 }
-/**
- * Before entry: open the direct slot to fast paths (after vgic_flush_lrs(), on a CPU with no
- * other vCPU, so that a post always finds its vCPU in the guest or about to enter it).
- */
+/** Before entry, after vgic_flush_lrs(): open the direct slot (if any) to the fast paths. */
 void vgic_direct_open(struct gic_lr_state *s);
 /** May this vCPU's LR state be left in hardware across a light exit (nothing there to fold)? */
 static inline bool vgic_lrs_quiet(const struct gic_lr_state *s)
