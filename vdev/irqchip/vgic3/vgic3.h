@@ -133,7 +133,10 @@ extern const struct vdev_ops vgic_dist_ops;
 /** Model ops for the redistributor window (nr_vcpus * VGIC_REDIST_STRIDE); dev is the vgic. */
 extern const struct vdev_ops vgic_redist_ops;
 
-/** The register tables are sorted, non-overlapping and complete (checked at boot and in tests). */
+/**
+ * The register tables are sorted, non-overlapping and complete (checked at boot and in tests);
+ * also builds their lookup indexes (lookups before that still answer, by a longer scan).
+ */
 bool vgic_tables_check(void);
 /** Set up for nr_vcpus (vCPU i has MPIDR affinity Aff0 = i) and nr_spis SPIs (multiple of 32). */
 int __must_check vgic_init(struct vgic *g, unsigned nr_vcpus, unsigned nr_spis,
