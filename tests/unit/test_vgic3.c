@@ -769,3 +769,622 @@ TEST(vgic3, direct_injection_survives_flush_and_sync)
 	vgic_flush_lrs(&g, 0, &s);
 	EXPECT_EQ(s.used_lrs, 2);
 }
+
+/*
+ * The direct slot and the mailbox. These need an embedder that can deliver posts, so they
+ * run on a second ops table with .post; test_ops (no .post) keeps the plain LR behaviour.
+ */
+#define GICR_IGROUPR0 (GICR_SGI + 0x0080)
+#define GICR_ICENABLER0 (GICR_SGI + 0x0180)
+#define GICR_ISACTIVER0 (GICR_SGI + 0x0300)
+#define SGI1R(intid, targets) ((uint64_t)(intid) << 24 | (uint64_t)(targets))
+#define TIMER_PPI 27U
+/* What the flush encodes for the forwarded timer set up by direct_timer_setup(). */
+#define TIMER_LR                                                                                   \
+	(TIMER_PPI | (uint64_t)TIMER_PPI << ICH_LR_PINTID_SHIFT | ICH_LR_HW | ICH_LR_GROUP |       \
+	 0xA0ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_STATE_PENDING)
+
+static unsigned posts[VGIC_MAX_VCPUS];
+
+static void count_post(void *ctx, unsigned vcpu_id)
+{
+	(void)ctx;
+	posts[vcpu_id]++;
+}
+
+static const struct vgic_ops post_ops = {.kick = count_kick, .post = count_post};
+
+static bool setup_post(unsigned nr_vcpus, unsigned nr_spis)
+{
+	memset(kicks, 0, sizeof(kicks));
+	memset(posts, 0, sizeof(posts));
+	return vgic_init(&g, nr_vcpus, nr_spis, &post_ops, NULL) == 0;
+}
+
+static uint64_t mbox(unsigned v)
+{
+	return __atomic_load_n(&g.cpu[v].mailbox, __ATOMIC_ACQUIRE);
+}
+
+/* Private interrupt intid of vCPU v: group 1, priority prio, enabled. */
+static void ppi_setup(unsigned v, unsigned intid, uint8_t prio)
+{
+	wr(&vgic_redist_ops, GICR(v, GICR_IGROUPR0), 4,
+	   rd(&vgic_redist_ops, GICR(v, GICR_IGROUPR0), 4) | BIT(intid));
+	wr(&vgic_redist_ops, GICR(v, GICR_IPRIORITYR(intid)), 1, prio);
+	wr(&vgic_redist_ops, GICR(v, GICR_ISENABLER0), 4, BIT(intid));
+}
+
+/* vCPU v's timer PPI forwarded from the physical PPI 27, as the arch layer maps it. */
+static void direct_timer_setup(unsigned v)
+{
+	vgic_map_hw(&g, v, TIMER_PPI, TIMER_PPI);
+	ppi_setup(v, TIMER_PPI, 0xA0);
+}
+
+/* LR state of a vCPU whose CPU runs the direct-slot fast paths (the arch's direct_ok). */
+static void lr_state_direct(struct gic_lr_state *s, unsigned nr_lrs)
+{
+	lr_state_init(s, nr_lrs);
+	s->direct_ok = true;
+}
+
+/* Enter vCPU v with its slot open, as the arch layer does: flush, then open the mailbox. */
+static void enter_with_slot(unsigned v, struct gic_lr_state *s)
+{
+	lr_state_direct(s, 4);
+	vgic_flush_lrs(&g, v, s);
+	EXPECT_TRUE(s->direct);
+	vgic_direct_open(s);
+	EXPECT_EQ(mbox(v), VGIC_MBOX_OPEN);
+	EXPECT_FALSE(vgic_needs_flush(&g, v)); /* nothing pending: posts are allowed */
+}
+
+/* The old behaviour: an embedder without posts never gets a reserved LR. */
+TEST(vgic3, flush_without_post_op_never_reserves_the_direct_slot)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	direct_timer_setup(0);
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_FALSE(s.direct);
+	EXPECT_EQ(s.used_lrs, 0);
+	EXPECT_EQ(s.direct_hw_lr, 0);
+	ppi_setup(0, 5, 0x80);
+	vgic_inject(&g, 0, 5);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_FALSE(s.direct);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0],
+		  5 | 0x80ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(s.lr[1] | s.lr[2] | s.lr[3], 0);
+	vgic_direct_open(&s); /* no slot: the mailbox stays closed */
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+}
+
+/* A CPU the vCPU shares never opens a mailbox: without direct_ok, no slot either. */
+TEST(vgic3, flush_without_direct_ok_never_reserves_the_direct_slot)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	direct_timer_setup(0);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_FALSE(s.direct);
+	EXPECT_EQ(s.used_lrs, 0);
+	EXPECT_EQ(s.direct_hw_lr, 0);
+	ppi_setup(0, 5, 0x80);
+	vgic_inject(&g, 0, 5);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_FALSE(s.direct);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(LR_INTID(s.lr[0]), 5);
+	vgic_direct_open(&s);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+}
+
+TEST(vgic3, flush_with_post_op_reserves_lr0_and_places_after_it)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	lr_state_direct(&s, 4);
+	s.lr[0] = 0x1234; /* garbage from before: the slot must start empty */
+	s.direct = true;
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_TRUE(s.direct);
+	EXPECT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(s.direct_hw_lr, 0); /* no hardware-backed PPI mapped */
+	EXPECT_TRUE(s.mailbox == &g.cpu[0].mailbox);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED); /* flush reserves; only open lets fast paths in */
+	EXPECT_FALSE(s.hcr & ICH_HCR_UIE);
+	vgic_sync_lrs(&g, 0, &s); /* the slot stays reserved, still empty */
+	EXPECT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0], 0);
+	ppi_setup(0, 3, 0x40);
+	vgic_inject(&g, 0, 3);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(s.lr[1],
+		  3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(s.lr[2] | s.lr[3], 0);
+}
+
+/* The slot is taken only from a spare LR: the model's interrupts come first. */
+TEST(vgic3, flush_reserves_no_slot_without_a_spare_lr)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	for (unsigned i = 1; i <= 5; i++) {
+		ppi_setup(0, i, (uint8_t)(0x10 * i));
+	}
+	for (unsigned i = 1; i <= 3; i++) {
+		vgic_inject(&g, 0, i);
+	}
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s); /* three of four: one to spare */
+	EXPECT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 4);
+	EXPECT_EQ(s.lr[0], 0);
+	for (unsigned i = 1; i <= 3; i++) {
+		EXPECT_EQ(LR_INTID(s.lr[i]), i);
+	}
+	vgic_sync_lrs(&g, 0, &s); /* none taken */
+	vgic_inject(&g, 0, 4);
+	vgic_flush_lrs(&g, 0, &s); /* four of four: no slot */
+	EXPECT_FALSE(s.direct);
+	ASSERT_EQ(s.used_lrs, 4);
+	for (unsigned i = 0; i < 4; i++) {
+		EXPECT_EQ(LR_INTID(s.lr[i]), i + 1);
+		EXPECT_EQ(s.lr[i] & ICH_LR_STATE_MASK, ICH_LR_STATE_PENDING);
+	}
+	EXPECT_FALSE(s.hcr & ICH_HCR_UIE);
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_EQ(s.used_lrs, 0);
+	vgic_inject(&g, 0, 5);
+	vgic_flush_lrs(&g, 0, &s); /* five of four: no slot, and UIE to refill */
+	EXPECT_FALSE(s.direct);
+	EXPECT_EQ(s.used_lrs, 4);
+	EXPECT_TRUE(s.hcr & ICH_HCR_UIE);
+
+	/* A single LR is never given up, even with nothing pending. */
+	ASSERT_TRUE(setup_post(1, 32));
+	lr_state_direct(&s, 1);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_FALSE(s.direct);
+	EXPECT_EQ(s.used_lrs, 0);
+}
+
+TEST(vgic3, flush_encodes_direct_hw_lr_only_for_an_enabled_stateless_timer)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	direct_timer_setup(0);
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_TRUE(s.direct);
+	EXPECT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0], 0); /* encoded for the fast path, not listed */
+	EXPECT_EQ(s.direct_hw_lr, TIMER_LR);
+	/* The mapping is vCPU 0's: vCPU 1 has a slot but no timer for it. */
+	{
+		struct gic_lr_state s1;
+
+		lr_state_direct(&s1, 4);
+		vgic_flush_lrs(&g, 1, &s1);
+		EXPECT_TRUE(s1.direct);
+		EXPECT_EQ(s1.direct_hw_lr, 0);
+	}
+	vgic_sync_lrs(&g, 0, &s);
+	wr(&vgic_redist_ops, GICR(0, GICR_ICENABLER0), 4, BIT(TIMER_PPI));
+	vgic_flush_lrs(&g, 0, &s); /* disabled */
+	EXPECT_TRUE(s.direct);
+	EXPECT_EQ(s.direct_hw_lr, 0);
+	vgic_sync_lrs(&g, 0, &s);
+	wr(&vgic_redist_ops, GICR(0, GICR_ISENABLER0), 4, BIT(TIMER_PPI));
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_EQ(s.direct_hw_lr, TIMER_LR);
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_inject(&g, 0, TIMER_PPI); /* pending in the model: it goes through an LR */
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(s.lr[1], TIMER_LR);
+	EXPECT_EQ(s.direct_hw_lr, 0);
+}
+
+TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
+{
+	const uint64_t sgi3 =
+	    3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING;
+	struct gic_lr_state s1;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(1, &s1);
+	EXPECT_TRUE(vgic_lrs_quiet(&s1));
+	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	EXPECT_EQ(posts[1], 1);
+	EXPECT_EQ(posts[0], 0);
+	EXPECT_EQ(kicks[0] + kicks[1], 0);
+	EXPECT_EQ(mbox(1), sgi3);
+	/* The model is left alone: the receiver folds the post at its next full exit. */
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0);
+	EXPECT_FALSE(vgic_needs_flush(&g, 1));
+	EXPECT_FALSE(vgic_lrs_quiet(&s1)); /* a light exit must not skip the fold */
+	vgic_sync_lrs(&g, 1, &s1);
+	EXPECT_EQ(mbox(1), VGIC_MBOX_CLOSED);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
+	EXPECT_TRUE(vgic_needs_flush(&g, 1));
+	EXPECT_EQ(s1.used_lrs, 1);
+	EXPECT_EQ(s1.lr[0], 0);
+	vgic_flush_lrs(&g, 1, &s1);
+	EXPECT_TRUE(s1.direct);
+	ASSERT_EQ(s1.used_lrs, 2);
+	EXPECT_EQ(s1.lr[0], 0);
+	EXPECT_EQ(s1.lr[1], sgi3);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0); /* the LR holds it */
+}
+
+TEST(vgic3, sgi_post_is_refused_to_a_closed_mailbox_or_a_disabled_sgi)
+{
+	struct gic_lr_state s1;
+
+	/* Flushed but not opened: the receiver is not (yet) in the guest with a slot. */
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	lr_state_direct(&s1, 4);
+	vgic_flush_lrs(&g, 1, &s1);
+	EXPECT_TRUE(s1.direct);
+	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	EXPECT_EQ(posts[1], 0);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(mbox(1), VGIC_MBOX_CLOSED);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
+	EXPECT_TRUE(vgic_needs_flush(&g, 1));
+
+	/* Open, but the SGI is disabled: pending in the model, nobody kicked or posted. */
+	ASSERT_TRUE(setup_post(2, 32));
+	enter_with_slot(1, &s1);
+	vgic_sgi1r_write(&g, 0, SGI1R(4, 0x2));
+	EXPECT_EQ(posts[1], 0);
+	EXPECT_EQ(kicks[1], 0);
+	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(4));
+}
+
+TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
+{
+	struct gic_lr_state s1;
+
+	/* Already pending (ISPENDR0): the model holds it, so the SGI stays there. */
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(1, &s1);
+	wr(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4, BIT(3));
+	memset(kicks, 0, sizeof(kicks));
+	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	EXPECT_EQ(posts[1], 0);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
+	/* The hint alone refuses that; with it cleared, the SGI's own pending state must too. */
+	__atomic_and_fetch(&g.flush_hint, ~(uint32_t)BIT(1), __ATOMIC_RELEASE);
+	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	EXPECT_EQ(posts[1], 0);
+	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+
+	/* Something else pending for the receiver (its hint set): no post jumps ahead of it. */
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(1, &s1);
+	vgic_inject(&g, 1, 9); /* disabled, but the hint is set all the same */
+	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	EXPECT_EQ(posts[1], 0);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3) | BIT(9));
+
+	/* An SGI to itself goes through the model: the sender is not in the guest. */
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(1, &s1);
+	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x2));
+	EXPECT_EQ(posts[1], 0);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
+
+	/* One post at a time: a second SGI finds the mailbox full and goes to the model. */
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	ppi_setup(1, 4, 0x40);
+	enter_with_slot(1, &s1);
+	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	vgic_sgi1r_write(&g, 0, SGI1R(4, 0x2));
+	EXPECT_EQ(posts[1], 1);
+	EXPECT_EQ(kicks[1], 1);
+	EXPECT_EQ(LR_INTID(mbox(1)), 3);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(4));
+	vgic_sync_lrs(&g, 1, &s1); /* both end up pending in the model */
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3) | BIT(4));
+}
+
+TEST(vgic3, direct_claim_needs_an_open_or_busy_mailbox_and_a_free_slot)
+{
+	struct gic_lr_state s, nohw;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	direct_timer_setup(0);
+	ppi_setup(0, 3, 0x40);
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.direct_hw_lr, TIMER_LR);
+	EXPECT_FALSE(vgic_direct_claim(&s, 0)); /* closed */
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	vgic_direct_open(&s);
+	/* The slot still holds an interrupt the guest has not finished with. */
+	EXPECT_FALSE(vgic_direct_claim(&s, TIMER_LR));
+	EXPECT_FALSE(vgic_direct_claim(&s, (TIMER_LR & ~ICH_LR_STATE_MASK) | ICH_LR_STATE_ACTIVE));
+	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	nohw = s;
+	nohw.direct_hw_lr = 0; /* the flush found the timer may not go there */
+	EXPECT_FALSE(vgic_direct_claim(&nohw, 0));
+	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	EXPECT_TRUE(vgic_direct_claim(&s, 0));
+	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	/* Busy with an interrupt the guest has completed (state invalid): it may fire again. */
+	EXPECT_TRUE(vgic_direct_claim(&s, TIMER_LR & ~ICH_LR_STATE_MASK));
+	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(vgic_direct_take(&s), 0); /* busy, but nothing posted */
+	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	/* A busy slot still takes a post; the timer may then not claim it over the post. */
+	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	EXPECT_EQ(posts[0], 1);
+	ASSERT_TRUE(vgic_mbox_is_post(mbox(0)));
+	EXPECT_FALSE(vgic_direct_claim(&s, 0));
+	EXPECT_EQ(LR_INTID(mbox(0)), 3);
+}
+
+TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
+{
+	const uint64_t sgi3 =
+	    3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING;
+	struct gic_lr_state s, noslot;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(0, 3, 0x40);
+	ppi_setup(0, 4, 0x50);
+	enter_with_slot(0, &s);
+	EXPECT_EQ(vgic_direct_take(&s), 0); /* open, empty */
+	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	ASSERT_EQ(mbox(0), sgi3);
+	noslot = s;
+	noslot.direct = false;
+	EXPECT_EQ(vgic_direct_take(&noslot), 0);
+	EXPECT_EQ(mbox(0), sgi3);
+	EXPECT_EQ(vgic_direct_take(&s), sgi3);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(vgic_direct_take(&s), 0);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	/* Busy: the next post is accepted and waits to be taken in turn. */
+	vgic_sgi1r_write(&g, 1, SGI1R(4, 0x1));
+	EXPECT_EQ(posts[0], 2);
+	EXPECT_EQ(kicks[0], 0);
+	EXPECT_EQ(vgic_direct_take(&s),
+		  4 | 0x50ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+}
+
+TEST(vgic3, sync_folds_the_timer_a_fast_path_put_in_the_slot)
+{
+	struct gic_lr_state s;
+
+	/* Still pending in LR0 at exit: the model has it pending and lists it next. */
+	ASSERT_TRUE(setup_post(1, 32));
+	direct_timer_setup(0);
+	enter_with_slot(0, &s);
+	ASSERT_TRUE(vgic_direct_claim(&s, 0));
+	s.lr[0] = s.direct_hw_lr; /* written by the vector, saved by the exit */
+	EXPECT_FALSE(vgic_lrs_quiet(&s));
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), BIT(TIMER_PPI));
+	EXPECT_TRUE(vgic_hw_irq_is_live(&g, 0, TIMER_PPI));
+	EXPECT_TRUE(vgic_needs_flush(&g, 0));
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(s.lr[1], TIMER_LR);
+	EXPECT_EQ(s.direct_hw_lr, 0); /* it is listed: the fast path may not add it again */
+
+	/* Active in LR0: the model has it active on this vCPU. */
+	ASSERT_TRUE(setup_post(1, 32));
+	direct_timer_setup(0);
+	enter_with_slot(0, &s);
+	ASSERT_TRUE(vgic_direct_claim(&s, 0));
+	s.lr[0] = (s.direct_hw_lr & ~ICH_LR_STATE_MASK) | ICH_LR_STATE_ACTIVE;
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISACTIVER0), 4), BIT(TIMER_PPI));
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), 0);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(s.lr[1], (TIMER_LR & ~ICH_LR_STATE_MASK) | ICH_LR_STATE_ACTIVE);
+
+	/* Taken and completed (state invalid): nothing to fold, the slot stays empty. */
+	ASSERT_TRUE(setup_post(1, 32));
+	direct_timer_setup(0);
+	enter_with_slot(0, &s);
+	ASSERT_TRUE(vgic_direct_claim(&s, 0));
+	s.lr[0] = s.direct_hw_lr & ~ICH_LR_STATE_MASK;
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISACTIVER0), 4), 0);
+	EXPECT_FALSE(vgic_hw_irq_is_live(&g, 0, TIMER_PPI));
+	EXPECT_FALSE(vgic_needs_flush(&g, 0));
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(s.lr[0] | s.lr[1], 0);
+}
+
+TEST(vgic3, sync_folds_a_post_taken_but_not_yet_written)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(0, 3, 0x40);
+	enter_with_slot(0, &s);
+	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	s.posted = vgic_direct_take(&s); /* the slot was busy: the vector kept it aside */
+	ASSERT_EQ(LR_INTID(s.posted), 3);
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_EQ(s.posted, 0);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), BIT(3));
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 3);
+}
+
+/* A light exit that turns out to need the full path closes the mailbox and folds the post. */
+TEST(vgic3, direct_close_folds_a_waiting_post_and_sets_the_hint)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(0, 3, 0x40);
+	enter_with_slot(0, &s);
+	vgic_direct_close(&g, 0, &s); /* nothing there: nothing to look at */
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	EXPECT_FALSE(vgic_needs_flush(&g, 0));
+	vgic_direct_open(&s);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	ASSERT_EQ(posts[0], 1);
+	vgic_direct_close(&g, 0, &s);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), BIT(3));
+	EXPECT_TRUE(vgic_needs_flush(&g, 0));
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 3);
+	EXPECT_EQ(s.lr[0], 0);
+}
+
+/* A post made during a light exit is folded by the next full flush, before it rescans. */
+TEST(vgic3, flush_after_a_light_exit_folds_a_waiting_post)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(0, 3, 0x40);
+	ppi_setup(0, 4, 0x80);
+	enter_with_slot(0, &s);
+	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	ASSERT_EQ(posts[0], 1);
+	vgic_inject(&g, 0, 4); /* something for the model too: the flush must rescan */
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	EXPECT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 3);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 3);
+	EXPECT_EQ(LR_INTID(s.lr[2]), 4);
+}
+
+/*
+ * SGI 0 is INTID 0, the INTID of an empty LR. Linux uses it for IPI_RESCHEDULE; with a
+ * direct slot it sits in LR1 or later and must survive a sync that the guest did not take it in.
+ */
+TEST(vgic3, sgi0_listed_beside_the_direct_slot_survives_sync)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	ppi_setup(0, 0, 0x40);
+	vgic_inject(&g, 0, 0);
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 2);
+	ASSERT_EQ(s.lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	vgic_sync_lrs(&g, 0, &s); /* the guest never took it: LR1 still pending */
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), BIT(0));
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(s.lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+}
+
+TEST(vgic3, sgi0_active_beside_the_direct_slot_stays_active_after_sync)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	ppi_setup(0, 0, 0x40);
+	vgic_inject(&g, 0, 0);
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	lr_set_state(&s, 1, ICH_LR_STATE_ACTIVE); /* acknowledged, not yet deactivated */
+	vgic_sync_lrs(&g, 0, &s);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISACTIVER0), 4), BIT(0));
+}
+
+/* vgic_inject_direct() after a sync fills the LR after the slot, which a rescan folds back. */
+TEST(vgic3, direct_injection_beside_the_slot_survives_a_rescan)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	ppi_setup(0, 1, 0x40);
+	ppi_setup(0, 5, 0x80);
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s); /* nothing: clears the hint */
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_inject_direct(&g, 0, 1, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(s.lr[1],
+		  1 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	vgic_inject(&g, 0, 5); /* the next flush rescans */
+	vgic_flush_lrs(&g, 0, &s);
+	EXPECT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 3);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 1);
+	EXPECT_EQ(LR_INTID(s.lr[2]), 5);
+}
+
+/* The same with SGI 0, whose LR looks like the empty slot's INTID. */
+TEST(vgic3, sgi0_injected_directly_beside_the_slot_survives_a_rescan)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	ppi_setup(0, 0, 0x40);
+	ppi_setup(0, 5, 0x80);
+	lr_state_direct(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_inject_direct(&g, 0, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	ASSERT_EQ(s.lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	vgic_inject(&g, 0, 5);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 3);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 0);
+	EXPECT_EQ(LR_INTID(s.lr[2]), 5);
+}

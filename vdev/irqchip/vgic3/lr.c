@@ -193,8 +193,12 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	p.eligible = 0;
 	p.cap = MIN(s->nr_lrs, VGIC_MAX_LRS);
 	spin_lock(&g->lock);
-	/* LRs placed directly since the last sync go back to the model before it is rescanned. */
-	for (i = 0; i < MIN(s->used_lrs, p.cap); i++) {
+	/*
+	 * LRs placed directly since the last sync go back to the model before it is rescanned;
+	 * the direct slot (LR0) is folded by vgic_direct_close_locked(), never as an LR of the
+	 * model (an empty one would read as INTID 0).
+	 */
+	for (i = s->direct; i < MIN(s->used_lrs, p.cap); i++) {
 		kick |= vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
 	}
 	(void)vgic_direct_close_locked(g, vcpu_id, s); /* a post made during a light exit */
@@ -365,7 +369,7 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	}
 	spin_lock(&g->lock);
 	live = vgic_direct_close_locked(g, vcpu_id, s);
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = s->direct; i < n; i++) { /* LR0, if the direct slot, is folded above */
 		if (s->lr[i] & ICH_LR_STATE_MASK) {
 			live =
 			    true; /* still pending or active: the next flush must list it again */
