@@ -77,7 +77,7 @@ GUEST_ROWS = [
     ("vtimer", "vIRQ physical-to-virtual: virtual timer, physical IRQ → guest handler", "irq"),
     ("sgi_self", "vIRQ hypervisor-generated: SGI to self, ICC_SGI1R trap → guest handler", "irq"),
     ("ipi_send", "virtual IPI vCPU0→vCPU1 (pCPU0→pCPU1), sender: ICC_SGI1R trap", "irq"),
-    ("ipi_recv", "virtual IPI, receiver: physical kick IRQ → guest handler", "irq"),
+    ("ipi_recv", "virtual IPI, receiver: physical SGI from the sender's pCPU → guest handler", "irq"),
 ]
 # Which trap of an interrupt row is the trigger itself (the rest are ack/EOI exits).
 IRQ_TRIGGER_EXITS = {"vtimer": 1, "sgi_self": 1, "ipi_recv": 1, "ipi_send": 1}
