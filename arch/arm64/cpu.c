@@ -64,7 +64,6 @@ void arch_pcpu_kick(unsigned pcpu_id)
 	arm64_gic_send_sgi(pcpus[pcpu_id].mpidr, INTID_SGI_KICK);
 }
 
-/* Handle intid (already acknowledged) and every interrupt still pending after it. */
 void arch_pcpu_post(unsigned pcpu_id)
 {
 	arm64_gic_send_sgi(pcpus[pcpu_id].mpidr, INTID_SGI_POST);

@@ -11,10 +11,11 @@
 
 #define REGS_PC (31 * 8)
 
-/* Store the guest's x0-x30, ELR_EL2 and SPSR_EL2 in the frame; x0 = the vCPU at the end. */
-.macro save_guest_frame
-	stp	x0, x1, [sp, #-16]!
-	mrs	x0, tpidr_el2
+/*
+ * The caller-saved half of a frame, x0-x18 and x30, which C code may clobber. Expects the
+ * guest's x0/x1 on the stack and x0 = the vCPU.
+ */
+.macro save_caller_saved
 	stp	x2, x3, [x0, #16]
 	stp	x4, x5, [x0, #32]
 	stp	x6, x7, [x0, #48]
@@ -23,18 +24,31 @@
 	stp	x12, x13, [x0, #96]
 	stp	x14, x15, [x0, #112]
 	stp	x16, x17, [x0, #128]
-	stp	x18, x19, [x0, #144]
-	stp	x20, x21, [x0, #160]
-	stp	x22, x23, [x0, #176]
-	stp	x24, x25, [x0, #192]
-	stp	x26, x27, [x0, #208]
-	stp	x28, x29, [x0, #224]
+	str	x18, [x0, #144]
+	str	x30, [x0, #240]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0]
+.endm
+
+/* The rest of the frame: x19-x29 (which C code preserves), ELR_EL2 and SPSR_EL2. */
+.macro save_callee_saved base
+	stp	x19, x20, [\base, #152]
+	stp	x21, x22, [\base, #168]
+	stp	x23, x24, [\base, #184]
+	stp	x25, x26, [\base, #200]
+	stp	x27, x28, [\base, #216]
+	str	x29, [\base, #232]
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
-	stp	x30, x2, [x0, #240]
-	str	x3, [x0, #REGS_PC + 8]
+	stp	x2, x3, [\base, #REGS_PC]
+.endm
+
+/* Store the guest's x0-x30, ELR_EL2 and SPSR_EL2 in the frame; x0 = the vCPU at the end. */
+.macro save_guest_frame
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	save_caller_saved
+	save_callee_saved x0
 .endm
 
 /* Asynchronous exits without a fast path (FIQ, SError, AArch32): the full path in C. */
@@ -56,40 +70,40 @@
 	.global hyp_vectors
 hyp_vectors:
 	/* Current EL with SP_EL0: Tessera never runs on SP_EL0. */
-	.balign 0x80
+	.org	hyp_vectors + 0x0	/* .org, not .balign: an entry past 0x80 bytes is an error */
 	hyp_fault 0
-	.balign 0x80
+	.org	hyp_vectors + 0x80
 	hyp_fault 1
-	.balign 0x80
+	.org	hyp_vectors + 0x100
 	hyp_fault 2
-	.balign 0x80
+	.org	hyp_vectors + 0x180
 	hyp_fault 3
 	/* Current EL with SP_ELx: a fault in Tessera itself. */
-	.balign 0x80
+	.org	hyp_vectors + 0x200
 	hyp_fault 4
-	.balign 0x80
+	.org	hyp_vectors + 0x280
 	hyp_fault 5
-	.balign 0x80
+	.org	hyp_vectors + 0x300
 	hyp_fault 6
-	.balign 0x80
+	.org	hyp_vectors + 0x380
 	hyp_fault 7
 	/* Lower EL, AArch64: the guest. */
-	.balign 0x80
+	.org	hyp_vectors + 0x400
 	b	guest_sync
-	.balign 0x80
+	.org	hyp_vectors + 0x480
 	b	guest_irq
-	.balign 0x80
+	.org	hyp_vectors + 0x500
 	save_guest_regs EXIT_REASON_IRQ		/* FIQ: not used, handled as an IRQ poll */
-	.balign 0x80
+	.org	hyp_vectors + 0x580
 	save_guest_regs EXIT_REASON_SERROR
 	/* Lower EL, AArch32: a guest EL0 in AArch32 state trapping to EL2. */
-	.balign 0x80
+	.org	hyp_vectors + 0x600
 	save_guest_regs EXIT_REASON_SYNC
-	.balign 0x80
+	.org	hyp_vectors + 0x680
 	save_guest_regs EXIT_REASON_IRQ
-	.balign 0x80
+	.org	hyp_vectors + 0x700
 	save_guest_regs EXIT_REASON_IRQ
-	.balign 0x80
+	.org	hyp_vectors + 0x780
 	save_guest_regs EXIT_REASON_SERROR
 
 /*
@@ -136,24 +150,13 @@ guest_sync:
 /*
  * IRQ from an AArch64 guest. The caller-saved registers go to the frame and
  * arm64_irq_fast() (C, so it keeps x19-x29) acknowledges the interrupt; the forwarded timer
- * and a kick carrying a posted interrupt end there, and the guest resumes with only those
+ * and the post SGI (another vCPU's interrupt for the direct slot) end there, and the guest resumes with only those
  * registers reloaded. Anything else completes the frame and takes the full path.
  */
 guest_irq:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
-	str	x18, [x0, #144]
-	str	x30, [x0, #240]
-	ldp	x2, x3, [sp], #16
-	stp	x2, x3, [x0]
+	save_caller_saved
 	bl	arm64_irq_fast
 	mrs	x1, tpidr_el2
 	cbz	w0, 2f
@@ -171,16 +174,7 @@ guest_irq:
 	eret
 	dsb	nsh
 	isb
-2:	stp	x19, x20, [x1, #152]
-	stp	x21, x22, [x1, #168]
-	stp	x23, x24, [x1, #184]
-	stp	x25, x26, [x1, #200]
-	stp	x27, x28, [x1, #216]
-	str	x29, [x1, #232]
-	mrs	x2, elr_el2
-	mrs	x3, spsr_el2
-	str	x2, [x1, #REGS_PC]
-	str	x3, [x1, #REGS_PC + 8]
+2:	save_callee_saved x1
 	mov	x0, x1
 	mov	x1, #EXIT_REASON_IRQ
 	bl	arm64_trap_entry

@@ -18,8 +18,7 @@ extern struct cpu_features cpu_features;
 void arm64_cpu_features_probe(void);
 /** Firmware SMC call (SMCCC): x0 result. */
 int64_t arm64_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
-/** Handle every pending physical interrupt on this CPU. */
-/** Handle an acknowledged INTID, then every other pending one. */
+/** Handle an acknowledged INTID (1020-1023: none), then every other pending one. */
 void arm64_irq_handle(unsigned intid);
 
 #endif
