@@ -892,8 +892,9 @@ TEST(vgic3, flush_with_post_op_reserves_lr0_and_places_after_it)
 
 	ASSERT_TRUE(setup_post(1, 32));
 	lr_state_direct(&s, 4);
-	s.lr[0] = 0x1234; /* garbage from before: the slot must start empty */
-	s.direct = true;
+	vgic_flush_lrs(&g, 0, &s); /* reserves the slot (and sets its mailbox) */
+	s.lr[0] = 0x1234;	   /* garbage from before: the slot must start empty */
+	vgic_inject(&g, 0, 40);	   /* anything, so that the next flush rescans */
 	vgic_flush_lrs(&g, 0, &s);
 	EXPECT_TRUE(s.direct);
 	EXPECT_EQ(s.used_lrs, 1);

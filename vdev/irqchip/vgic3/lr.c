@@ -317,16 +317,15 @@ static bool vgic_lr_fold_direct_locked(struct vgic *g, unsigned v, uint64_t lr)
  */
 static bool vgic_direct_close_locked(struct vgic *g, unsigned v, struct gic_lr_state *s)
 {
-	uint64_t post = VGIC_MBOX_CLOSED;
-	bool live = false;
+	uint64_t post;
+	bool live;
 
 	if (!s->direct) {
 		return false;
 	}
-	if (s->mailbox) {
-		post = __atomic_exchange_n(s->mailbox, VGIC_MBOX_CLOSED, __ATOMIC_ACQ_REL);
-	}
-	live |= vgic_lr_fold_direct_locked(g, v, s->lr[0]);
+	/* s->mailbox is set with s->direct, by vgic_direct_reserve_locked(). */
+	post = __atomic_exchange_n(s->mailbox, VGIC_MBOX_CLOSED, __ATOMIC_ACQ_REL);
+	live = vgic_lr_fold_direct_locked(g, v, s->lr[0]);
 	if (vgic_mbox_is_post(post)) {
 		live |= vgic_lr_fold_direct_locked(g, v, post);
 	}
@@ -437,6 +436,7 @@ void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct
 	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
 	struct vgic_irq *irq;
 	bool done = false;
+
 	spin_lock(&g->lock);
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
 	if (irq && !(__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) & bit) &&
@@ -494,10 +494,13 @@ void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
  */
 bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid)
 {
-	const struct vgic_irq *irq = &g->cpu[v].priv[intid % VGIC_NR_SGIS];
+	const struct vgic_irq *irq = &g->cpu[v].priv[intid];
 	uint64_t *mbox = &g->cpu[v].mailbox;
 	uint64_t m = __atomic_load_n(mbox, __ATOMIC_ACQUIRE);
 
+	if (intid >= VGIC_NR_SGIS) {
+		return false; /* only SGIs are posted */
+	}
 	if ((m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) || !irq->enabled || irq->pending ||
 	    irq->active || irq->in_lr || vgic_needs_flush(g, v)) {
 		return false;
