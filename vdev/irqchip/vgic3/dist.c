@@ -43,20 +43,6 @@ static uint64_t gicd_typer_read(const struct vgic_mmio *m)
 	return it_lines | (uint64_t)VGIC_IDBITS << GICD_TYPER_IDBITS_SHIFT;
 }
 
-/* GICD_IIDR, GICv3 IHI0069 H §12.9 */
-static uint64_t gicd_iidr_read(const struct vgic_mmio *m)
-{
-	(void)m;
-	return VGIC_IIDR;
-}
-
-/* GICD_PIDR2, GICv3 IHI0069 H §12.9: ArchRev 3 is what Linux probes for. */
-static uint64_t gicd_pidr2_read(const struct vgic_mmio *m)
-{
-	(void)m;
-	return VGIC_PIDR2;
-}
-
 /* The SPI a GICD_IROUTER<n> access names; INTIDs 0-31 have no router (RAZ/WI). */
 static struct vgic_irq *gicd_irouter_irq(const struct vgic_mmio *m, unsigned *intid)
 {
@@ -92,7 +78,7 @@ const struct vgic_reg vgic_dist_regs[] = {
     /* GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2 */
     VGIC_REG(0x0000, 4, VGIC_W32, gicd_ctlr_read, gicd_ctlr_write),
     VGIC_REG_CONST(0x0004, 4, VGIC_W32, gicd_typer_read, vgic_reg_wi),
-    VGIC_REG_CONST(0x0008, 4, VGIC_W32, gicd_iidr_read, vgic_reg_wi),
+    VGIC_REG_CONST(0x0008, 4, VGIC_W32, vgic_reg_iidr, vgic_reg_wi),
     VGIC_REG_CONST(0x000C, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
     /* GICD_IGROUPR<n> */
     VGIC_REG_IRQ(0x0080, VGIC_NR_INTIDS, 1, vgic_field_group_read, vgic_field_group_write),
@@ -114,7 +100,7 @@ const struct vgic_reg vgic_dist_regs[] = {
     /* GICD_IROUTER<n>: INTIDs 0-1019, 0-31 RAZ/WI */
     VGIC_REG(0x6000, 1020 * 8, VGIC_W32 | VGIC_W64, gicd_irouter_read, gicd_irouter_write),
     /* GICD_PIDR2 */
-    VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, gicd_pidr2_read, vgic_reg_wi),
+    VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, vgic_reg_pidr2, vgic_reg_wi),
 };
 
 static uint8_t vgic_dist_index[VGIC_INDEX_SIZE];

@@ -16,20 +16,6 @@
 #define GICR_TYPER_PROCESSOR_NUMBER_SHIFT 8
 #define GICR_TYPER_AFFINITY_SHIFT 32
 
-/* GICR_IIDR, GICv3 IHI0069 H §12.11: same identity as GICD_IIDR. */
-static uint64_t gicr_iidr_read(const struct vgic_mmio *m)
-{
-	(void)m;
-	return VGIC_IIDR;
-}
-
-/* GICR_PIDR2, GICv3 IHI0069 H §12.11 */
-static uint64_t gicr_pidr2_read(const struct vgic_mmio *m)
-{
-	(void)m;
-	return VGIC_PIDR2;
-}
-
 /*
  * GICR_TYPER, GICv3 IHI0069 H §12.11: Affinity_Value is Aff3.Aff2.Aff1.Aff0 of the vCPU's
  * MPIDR, which Linux matches; Last ends its walk over the frames.
@@ -67,14 +53,14 @@ const struct vgic_reg vgic_rd_regs[] = {
     /* GICR_CTLR: RWP and UWP read 0 (writes apply at once), GICv3 IHI0069 H §12.11.2 */
     VGIC_REG_CONST(0x0000, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
     /* GICR_IIDR, GICR_TYPER, GICR_WAKER */
-    VGIC_REG_CONST(0x0004, 4, VGIC_W32, gicr_iidr_read, vgic_reg_wi),
+    VGIC_REG_CONST(0x0004, 4, VGIC_W32, vgic_reg_iidr, vgic_reg_wi),
     VGIC_REG_CONST(0x0008, 8, VGIC_W32 | VGIC_W64, gicr_typer_read, vgic_reg_wi),
     VGIC_REG(0x0014, 4, VGIC_W32, gicr_waker_read, gicr_waker_write),
     /* GICR_PROPBASER, GICR_PENDBASER: no LPIs */
     VGIC_REG_CONST(0x0070, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
     VGIC_REG_CONST(0x0078, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
     /* GICR_PIDR2 */
-    VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, gicr_pidr2_read, vgic_reg_wi),
+    VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, vgic_reg_pidr2, vgic_reg_wi),
 };
 
 static uint8_t vgic_rd_index[VGIC_INDEX_SIZE];

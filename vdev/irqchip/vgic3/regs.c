@@ -143,6 +143,20 @@ bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n)
 	return true;
 }
 
+/** GICD_IIDR and GICR_IIDR, GICv3 IHI0069 H §12.9 and §12.11: one identity for both. */
+uint64_t vgic_reg_iidr(const struct vgic_mmio *m)
+{
+	(void)m;
+	return VGIC_IIDR;
+}
+
+/** GICD_PIDR2 and GICR_PIDR2: ArchRev 3 (GICv3) is what Linux probes for. */
+uint64_t vgic_reg_pidr2(const struct vgic_mmio *m)
+{
+	(void)m;
+	return VGIC_PIDR2;
+}
+
 /** Read-as-zero for plain registers. */
 uint64_t vgic_reg_raz(const struct vgic_mmio *m)
 {

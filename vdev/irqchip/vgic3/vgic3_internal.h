@@ -217,6 +217,8 @@ int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t va
 		    const struct vgic_table *t, unsigned vcpu);
 bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n);
 uint64_t vgic_reg_raz(const struct vgic_mmio *m);
+uint64_t vgic_reg_iidr(const struct vgic_mmio *m);
+uint64_t vgic_reg_pidr2(const struct vgic_mmio *m);
 uint32_t vgic_reg_wi(const struct vgic_mmio *m, uint64_t value);
 uint64_t vgic_reg64_slice(uint64_t reg, const struct vgic_mmio *m);
 uint64_t vgic_reg64_merge(uint64_t reg, const struct vgic_mmio *m, uint64_t value);
