@@ -1310,18 +1310,24 @@ TEST(vgic3, flush_after_a_light_exit_folds_a_waiting_post)
  * SGI 0 is INTID 0, the INTID of an empty LR. Linux uses it for IPI_RESCHEDULE; with a
  * direct slot it sits in LR1 or later and must survive a sync that the guest did not take it in.
  */
+/* SGI 0 pending and listed in LR1, beside the reserved slot. */
+static void list_sgi0_beside_the_slot(struct gic_lr_state *s)
+{
+	ASSERT_TRUE(setup_post(1, 32));
+	ppi_setup(0, 0, 0x40);
+	vgic_inject(&g, 0, 0);
+	lr_state_direct(s, 4);
+	vgic_flush_lrs(&g, 0, s);
+	EXPECT_TRUE(s->direct);
+	ASSERT_EQ(s->used_lrs, 2);
+	ASSERT_EQ(s->lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+}
+
 TEST(vgic3, sgi0_listed_beside_the_direct_slot_survives_sync)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(1, 32));
-	ppi_setup(0, 0, 0x40);
-	vgic_inject(&g, 0, 0);
-	lr_state_direct(&s, 4);
-	vgic_flush_lrs(&g, 0, &s);
-	EXPECT_TRUE(s.direct);
-	ASSERT_EQ(s.used_lrs, 2);
-	ASSERT_EQ(s.lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	list_sgi0_beside_the_slot(&s);
 	vgic_sync_lrs(&g, 0, &s); /* the guest never took it: LR1 still pending */
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), BIT(0));
 	vgic_flush_lrs(&g, 0, &s);
@@ -1333,59 +1339,47 @@ TEST(vgic3, sgi0_active_beside_the_direct_slot_stays_active_after_sync)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(1, 32));
-	ppi_setup(0, 0, 0x40);
-	vgic_inject(&g, 0, 0);
-	lr_state_direct(&s, 4);
-	vgic_flush_lrs(&g, 0, &s);
-	ASSERT_EQ(s.used_lrs, 2);
+	list_sgi0_beside_the_slot(&s);
 	lr_set_state(&s, 1, ICH_LR_STATE_ACTIVE); /* acknowledged, not yet deactivated */
 	vgic_sync_lrs(&g, 0, &s);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISACTIVER0), 4), BIT(0));
 }
 
-/* vgic_inject_direct() after a sync fills the LR after the slot, which a rescan folds back. */
-TEST(vgic3, direct_injection_beside_the_slot_survives_a_rescan)
+/*
+ * vgic_inject_direct() after a sync fills the LR after the slot; a rescan (caused by another
+ * injection) folds it back and lists it again, after the slot and before the newcomer.
+ */
+static void check_direct_injection_survives_a_rescan(unsigned intid)
 {
 	struct gic_lr_state s;
 
 	ASSERT_TRUE(setup_post(1, 32));
-	ppi_setup(0, 1, 0x40);
+	ppi_setup(0, intid, 0x40);
 	ppi_setup(0, 5, 0x80);
 	lr_state_direct(&s, 4);
 	vgic_flush_lrs(&g, 0, &s); /* nothing: clears the hint */
 	vgic_sync_lrs(&g, 0, &s);
-	vgic_inject_direct(&g, 0, 1, &s);
+	vgic_inject_direct(&g, 0, intid, &s);
 	ASSERT_EQ(s.used_lrs, 2);
 	EXPECT_EQ(s.lr[0], 0);
 	EXPECT_EQ(s.lr[1],
-		  1 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+		  intid | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
 	vgic_inject(&g, 0, 5); /* the next flush rescans */
 	vgic_flush_lrs(&g, 0, &s);
 	EXPECT_TRUE(s.direct);
 	ASSERT_EQ(s.used_lrs, 3);
 	EXPECT_EQ(s.lr[0], 0);
-	EXPECT_EQ(LR_INTID(s.lr[1]), 1);
+	EXPECT_EQ(LR_INTID(s.lr[1]), intid);
 	EXPECT_EQ(LR_INTID(s.lr[2]), 5);
+}
+
+TEST(vgic3, direct_injection_beside_the_slot_survives_a_rescan)
+{
+	check_direct_injection_survives_a_rescan(1);
 }
 
 /* The same with SGI 0, whose LR looks like the empty slot's INTID. */
 TEST(vgic3, sgi0_injected_directly_beside_the_slot_survives_a_rescan)
 {
-	struct gic_lr_state s;
-
-	ASSERT_TRUE(setup_post(1, 32));
-	ppi_setup(0, 0, 0x40);
-	ppi_setup(0, 5, 0x80);
-	lr_state_direct(&s, 4);
-	vgic_flush_lrs(&g, 0, &s);
-	vgic_sync_lrs(&g, 0, &s);
-	vgic_inject_direct(&g, 0, 0, &s);
-	ASSERT_EQ(s.used_lrs, 2);
-	ASSERT_EQ(s.lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
-	vgic_inject(&g, 0, 5);
-	vgic_flush_lrs(&g, 0, &s);
-	ASSERT_EQ(s.used_lrs, 3);
-	EXPECT_EQ(LR_INTID(s.lr[1]), 0);
-	EXPECT_EQ(LR_INTID(s.lr[2]), 5);
+	check_direct_injection_survives_a_rescan(0);
 }
