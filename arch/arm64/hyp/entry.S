@@ -30,7 +30,7 @@
 	stp	x2, x3, [x0]
 .endm
 
-/* The rest of the frame: x19-x29 (which C code preserves), ELR_EL2 and SPSR_EL2. */
+/* x19-x29, which C code preserves. */
 .macro save_callee_saved base
 	stp	x19, x20, [\base, #152]
 	stp	x21, x22, [\base, #168]
@@ -38,6 +38,10 @@
 	stp	x25, x26, [\base, #200]
 	stp	x27, x28, [\base, #216]
 	str	x29, [\base, #232]
+.endm
+
+/* The rest of the frame: ELR_EL2 and SPSR_EL2 (clobbers x2, x3). */
+.macro save_elr_spsr base
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [\base, #REGS_PC]
@@ -49,6 +53,27 @@
 	mrs	x0, tpidr_el2
 	save_caller_saved
 	save_callee_saved x0
+	save_elr_spsr x0
+.endm
+
+/* Reload x0-x30 from the frame at base (which is one of them: x0 comes last). */
+.macro restore_gprs base
+	ldp	x2, x3, [\base, #16]
+	ldp	x4, x5, [\base, #32]
+	ldp	x6, x7, [\base, #48]
+	ldp	x8, x9, [\base, #64]
+	ldp	x10, x11, [\base, #80]
+	ldp	x12, x13, [\base, #96]
+	ldp	x14, x15, [\base, #112]
+	ldp	x16, x17, [\base, #128]
+	ldp	x18, x19, [\base, #144]
+	ldp	x20, x21, [\base, #160]
+	ldp	x22, x23, [\base, #176]
+	ldp	x24, x25, [\base, #192]
+	ldp	x26, x27, [\base, #208]
+	ldp	x28, x29, [\base, #224]
+	ldr	x30, [\base, #240]
+	ldp	x0, x1, [\base]
 .endm
 
 /* Asynchronous exits without a fast path (FIQ, SError, AArch32): the full path in C. */
@@ -109,16 +134,22 @@ hyp_vectors:
 /*
  * Synchronous exit from an AArch64 guest. Two calls with constant answers and no side effect
  * are answered here, before any register is saved: the null hypercall (TESSERA_HC_NOP, how
- * exit cost is measured) and PSCI_VERSION. Both still count as HVC exits. Every other exit
- * takes the full path to C. Interrupts that became pending meanwhile are not missed: they are
- * signalled to this CPU and taken as soon as the guest runs again.
+ * exit cost is measured) and PSCI_VERSION. Both still count as HVC exits. Data aborts and
+ * trapped MSR/MRS, the exits a running guest takes most, try the light path (guest_light);
+ * every other exit takes the full path to C. Interrupts that became pending meanwhile are not
+ * missed: they are signalled to this CPU and taken as soon as the guest runs again.
  */
 guest_sync:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
-	lsr	x1, x1, #26
-	cmp	x1, #0x16			/* EC_HVC64 */
+	ubfx	x0, x1, #26, #6			/* ESR_EL2.EC */
+	cmp	x0, #0x24			/* EC_DABT_LOW */
+	b.eq	guest_light
+	cmp	x0, #0x18			/* EC_SYSREG */
+	b.eq	guest_light
+	cmp	x0, #0x16			/* EC_HVC64 */
 	b.ne	1f
+	ldr	x0, [sp]			/* the guest's x0: the function ID */
 	mov	w1, #0x0001
 	movk	w1, #0xc600, lsl #16		/* TESSERA_HC_NOP */
 	cmp	w0, w1
@@ -142,9 +173,37 @@ guest_sync:
 	eret
 	dsb	nsh
 	isb
-1:	ldp	x0, x1, [sp], #16
-	save_guest_frame
+1:	mrs	x0, tpidr_el2			/* the guest's x0/x1 are on the stack */
+	save_caller_saved
+	save_callee_saved x0
+	save_elr_spsr x0
 	bl	arm64_trap_sync
+	b	guest_resume
+
+/*
+ * The light path: x0-x30 go to the frame, ELR_EL2 and SPSR_EL2 stay in their registers, and
+ * arm64_trap_light(vcpu, esr) emulates the access. LIGHT_RESUME: reload x0-x30 and return.
+ * Otherwise the frame is completed and C finishes the exit: LIGHT_FINISH after an emulated
+ * access (arm64_trap_finish), LIGHT_FULL when nothing was done (arm64_trap_sync, from scratch).
+ */
+guest_light:
+	mrs	x0, tpidr_el2
+	save_caller_saved
+	save_callee_saved x0
+	bl	arm64_trap_light
+	mrs	x1, tpidr_el2
+	cbnz	w0, 1f
+	restore_gprs x1
+	eret
+	dsb	nsh
+	isb
+1:	save_elr_spsr x1
+	cmp	w0, #LIGHT_FINISH
+	mov	x0, x1
+	b.ne	2f
+	bl	arm64_trap_finish
+	b	guest_resume
+2:	bl	arm64_trap_sync
 	b	guest_resume
 
 /*
@@ -175,6 +234,7 @@ guest_irq:
 	dsb	nsh
 	isb
 2:	save_callee_saved x1
+	save_elr_spsr x1
 	mov	x0, x1
 	mov	x1, #EXIT_REASON_IRQ
 	bl	arm64_trap_entry
@@ -199,22 +259,7 @@ guest_resume:
 	ldp	x1, x2, [x0, #REGS_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16]
-	ldp	x4, x5, [x0, #32]
-	ldp	x6, x7, [x0, #48]
-	ldp	x8, x9, [x0, #64]
-	ldp	x10, x11, [x0, #80]
-	ldp	x12, x13, [x0, #96]
-	ldp	x14, x15, [x0, #112]
-	ldp	x16, x17, [x0, #128]
-	ldp	x18, x19, [x0, #144]
-	ldp	x20, x21, [x0, #160]
-	ldp	x22, x23, [x0, #176]
-	ldp	x24, x25, [x0, #192]
-	ldp	x26, x27, [x0, #208]
-	ldp	x28, x29, [x0, #224]
-	ldr	x30, [x0, #240]
-	ldp	x0, x1, [x0]
+	restore_gprs x0
 	eret
 	dsb	nsh				/* no speculation past ERET */
 	isb

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Stage-2 aborts: a data abort with a valid instruction syndrome becomes a struct mmio_access
- * for the VM's device models (ARM DDI0487 K.a D19.2.40, ISS for Data Abort). Anything else —
- * no syndrome, a page-table walk into device space, an address nobody claims — is reflected
- * to the guest as a synchronous external abort.
+ * for the VM's device models (ARM DDI0487 K.a D19.2.40, ISS for Data Abort), on the light path
+ * or the full one. Anything else — no syndrome, a page-table walk into device space, an address
+ * nobody claims — is reflected to the guest as a synchronous external abort by the full path.
  */
 #include "hyp/arch/sysreg.h"
 #include "hyp/arch/trap.h"
 #include "hyp/vm.h"
 #include "hyp/vm_mmio.h"
 
+#include "light.h"
+
 /* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4], ARM DDI0487 K.a D19.2.52 */
-static uint64_t fault_ipa(const struct vcpu_fault *f)
+static uint64_t fault_ipa(uint64_t hpfar, uint64_t far)
 {
-	return ((f->hpfar_el2 & GENMASK(43, 4)) << 8) | (f->far_el2 & 0xfff);
+	return ((hpfar & GENMASK(43, 4)) << 8) | (far & 0xfff);
 }
 
 /* ISS.SSE: the load sign-extends its width bytes (LDRSB, LDRSH, LDRSW), D19.2.40. */
@@ -34,43 +36,59 @@ static uint64_t load_result(uint64_t esr, uint64_t val, unsigned width)
 	return (esr & DABT_SF) ? val : (uint32_t)val;
 }
 
-/* No usable syndrome, or nobody took the access: a synchronous external abort for the guest. */
-static void dabt_reflect(struct vcpu *v)
-{
-	vcpu_count_exit(v, TESSERA_EXIT_ABORT);
-	arm64_inject_dabt(v, v->arch.fault.far_el2, (v->arch.fault.esr_el2 & DABT_WNR) != 0);
-}
-
 /*
- * ISS for a Data Abort, ARM DDI0487 K.a D19.2.40: ISV says SAS/SRT/WnR describe the access;
- * S1PTW means the fault came from the guest's own table walk, not from its load or store.
+ * Perform the access a Data Abort ISS describes (ARM DDI0487 K.a D19.2.40): ISV says SAS/SRT/WnR
+ * describe it; S1PTW means the fault came from the guest's own table walk, not from its load or
+ * store. False, with nothing changed, when there is no access to perform: no syndrome, a table
+ * walk, an address nobody claims, or an access the device refuses (which changes nothing,
+ * hyp/vdev.h).
  */
-void arm64_trap_dabt(struct vcpu *v)
+static inline bool dabt_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
-	uint64_t esr = v->arch.fault.esr_el2;
 	unsigned rt = (unsigned)(esr >> DABT_SRT_SHIFT) & 0x1f;
 	unsigned width = 1U << ((esr >> DABT_SAS_SHIFT) & 3);
 	bool write = (esr & DABT_WNR) != 0;
 	struct mmio_access acc;
 
 	if (!(esr & DABT_ISV) || (esr & DABT_S1PTW)) {
-		dabt_reflect(v);
-		return;
+		return false;
 	}
 	/* The bus truncates a written value to the width. */
-	acc = (struct mmio_access){.addr = fault_ipa(&v->arch.fault),
+	acc = (struct mmio_access){.addr = ipa,
 				   .value = write ? vcpu_reg_get(v, rt) : 0,
 				   .width = (uint8_t)width,
 				   .write = write};
 	if (vm_mmio(v->vm, &acc) != 0) {
-		dabt_reflect(v);
-		return;
+		return false;
 	}
 	vcpu_count_exit(v, TESSERA_EXIT_MMIO);
 	if (!write) {
 		vcpu_reg_set(v, rt, load_result(esr, acc.value, width));
 	}
+	return true;
+}
+
+/* The full path: anything not emulated is a synchronous external abort for the guest. */
+void arm64_trap_dabt(struct vcpu *v)
+{
+	const struct vcpu_fault *f = &v->arch.fault;
+
+	if (!dabt_emulate(v, f->esr_el2, fault_ipa(f->hpfar_el2, f->far_el2))) {
+		vcpu_count_exit(v, TESSERA_EXIT_ABORT);
+		arm64_inject_dabt(v, f->far_el2, (f->esr_el2 & DABT_WNR) != 0);
+		return;
+	}
 	vcpu_pc_advance(v);
+}
+
+/* The light path (light.h): an abort not emulated here goes to the full path untouched. */
+unsigned arm64_dabt_light(struct vcpu *v, uint64_t esr)
+{
+	if (!light_may_begin(v) ||
+	    !dabt_emulate(v, esr, fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2)))) {
+		return LIGHT_FULL;
+	}
+	return light_end(v);
 }
 
 /* Instruction fetch from an IPA without RAM: the guest jumped somewhere it has nothing. */

@@ -11,6 +11,8 @@
 #include "hyp/check.h"
 #include "hyp/vm.h"
 
+#include "light.h"
+
 struct sysreg_desc {
 	uint64_t enc; /**< SYSREG_ISS(op0, op1, CRn, CRm, op2) */
 	const char *name;
@@ -167,23 +169,42 @@ static bool sysreg_write(struct vcpu *v, uint64_t enc, uint64_t val)
 	return d && d->write && d->write(v, val);
 }
 
-void arm64_trap_sysreg(struct vcpu *v)
+/* Perform the MSR/MRS an ISS describes; false, with nothing changed, for an undescribed one. */
+static inline bool sysreg_emulate(struct vcpu *v, uint64_t esr)
 {
-	uint64_t esr = v->arch.fault.esr_el2;
 	uint64_t enc = esr & SYSREG_ISS_ENC_MASK;
 	unsigned rt = (unsigned)(esr >> SYSREG_ISS_RT_SHIFT) & 0x1f;
 	uint64_t val = 0;
-	bool read = (esr & SYSREG_ISS_DIR_READ) != 0;
-	bool ok = read ? sysreg_read(v, enc, &val) : sysreg_write(v, enc, vcpu_reg_get(v, rt));
 
-	if (!ok) {
+	if (!(esr & SYSREG_ISS_DIR_READ)) {
+		if (!sysreg_write(v, enc, vcpu_reg_get(v, rt))) {
+			return false;
+		}
+	} else if (sysreg_read(v, enc, &val)) {
+		vcpu_reg_set(v, rt, val);
+	} else {
+		return false;
+	}
+	vcpu_count_exit(v, TESSERA_EXIT_SYSREG);
+	return true;
+}
+
+/* The full path: a register not described is UNDEFINED. */
+void arm64_trap_sysreg(struct vcpu *v)
+{
+	if (!sysreg_emulate(v, v->arch.fault.esr_el2)) {
 		vcpu_count_exit(v, TESSERA_EXIT_UNDEF);
 		arm64_inject_undef(v);
 		return;
 	}
-	vcpu_count_exit(v, TESSERA_EXIT_SYSREG);
-	if (read) {
-		vcpu_reg_set(v, rt, val);
-	}
 	vcpu_pc_advance(v);
+}
+
+/* The light path (light.h): an access not emulated here goes to the full path untouched. */
+unsigned arm64_sysreg_light(struct vcpu *v, uint64_t esr)
+{
+	if (!light_may_begin(v) || !sysreg_emulate(v, esr)) {
+		return LIGHT_FULL;
+	}
+	return light_end(v);
 }

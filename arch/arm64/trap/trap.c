@@ -16,6 +16,8 @@
 #include "hyp/sched.h"
 #include "hyp/vm.h"
 
+#include "light.h"
+
 /* An exception class we do not emulate (SVE, SME, PAC with keys untrapped, ...): UNDEF. */
 static void trap_unknown(struct vcpu *v)
 {
@@ -75,14 +77,13 @@ static struct vcpu *exit_finish(struct vcpu *v)
  */
 static bool exit_may_be_light(const struct vcpu *v, unsigned ec)
 {
-	return ec != EC_WFX && !(v->arch.hcr_el2 & HCR_VSE) && vgic_lrs_quiet(&v->arch.gic);
+	return ec != EC_WFX && light_may_begin(v);
 }
 
 /* After a light exit's handler: nothing for the model to flush, nothing to reschedule. */
 static bool light_may_resume(const struct vcpu *v)
 {
-	return v->arch.gic.used_lrs == v->arch.gic.direct &&
-	       !vgic_needs_flush(&v->vm->vgic, v->id) && sched_keeps(v);
+	return light_vgic_keeps(v) && sched_keeps(v);
 }
 
 struct vcpu *arm64_trap_sync(struct vcpu *v);
@@ -110,6 +111,29 @@ struct vcpu *arm64_trap_sync(struct vcpu *v)
 		/* The LRs held nothing; only a post to the direct slot may need folding. */
 		vgic_direct_close(&v->vm->vgic, v->id, &v->arch.gic);
 	}
+	return exit_finish(v);
+}
+
+unsigned arm64_trap_light(struct vcpu *v, uint64_t esr);
+
+/*
+ * The light path of the commonest exits, data aborts and MSR/MRS, called from guest_light with
+ * x0-x30 saved but ELR_EL2 and SPSR_EL2 left in their registers. Says what the vector does next
+ * (LIGHT_* in layout.h).
+ */
+unsigned arm64_trap_light(struct vcpu *v, uint64_t esr)
+{
+	unsigned ec = (unsigned)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	return ec == EC_DABT_LOW ? arm64_dabt_light(v, esr) : arm64_sysreg_light(v, esr);
+}
+
+struct vcpu *arm64_trap_finish(struct vcpu *v);
+
+/* A light exit whose handler changed what the model or the scheduler must see: finish it. */
+struct vcpu *arm64_trap_finish(struct vcpu *v)
+{
+	vgic_direct_close(&v->vm->vgic, v->id, &v->arch.gic);
 	return exit_finish(v);
 }
 

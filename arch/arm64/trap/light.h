@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Light exits: what decides whether an exit may skip the vGIC save/sync/flush and the scheduler,
+ * shared by the full path (trap.c) and the light handlers of the commonest classes (dabt.c,
+ * sysreg.c), which guest_light calls with x0-x30 saved and ELR_EL2/SPSR_EL2 left in place.
+ */
+#ifndef ARM64_TRAP_LIGHT_H
+#define ARM64_TRAP_LIGHT_H
+
+#include "hyp/arch/layout.h"
+#include "hyp/arch/sysreg.h"
+#include "hyp/sched.h"
+#include "hyp/vm.h"
+
+/*
+ * Before the handler: no virtual SError waits to be folded, and the list registers hold
+ * nothing the model must see first (vgic_lrs_quiet).
+ */
+static inline bool light_may_begin(const struct vcpu *v)
+{
+	return !(v->arch.hcr_el2 & HCR_VSE) && vgic_lrs_quiet(&v->arch.gic);
+}
+
+/* After the handler: nothing for the vGIC to flush to this vCPU's list registers. */
+static inline bool light_vgic_keeps(const struct vcpu *v)
+{
+	return v->arch.gic.used_lrs == v->arch.gic.direct && !vgic_needs_flush(&v->vm->vgic, v->id);
+}
+
+/*
+ * The end of a light handler that emulated the access: step over the instruction and say
+ * whether the guest may resume at once. A data abort or MSR/MRS handler never changes a run
+ * state (only PSCI calls do), and a change made by another CPU comes with a physical kick,
+ * taken as soon as the guest runs again; so of the scheduler's conditions (sched_keeps) only
+ * a kick from this very exit, pcpu->resched, is left to look at.
+ */
+static inline unsigned light_end(const struct vcpu *v)
+{
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+	return light_vgic_keeps(v) && !v->pcpu->resched ? LIGHT_RESUME : LIGHT_FINISH;
+}
+
+#endif
