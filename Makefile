@@ -22,7 +22,7 @@ Q := $(if $(V),,@)
 TCC := $(CROSS)gcc
 TLD := $(CROSS)ld
 TOBJCOPY := $(CROSS)objcopy
-TCFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -fno-common -fno-builtin -nostdinc \
+TCFLAGS := -std=c11 $(WARN) -O2 -g -fomit-frame-pointer -ffreestanding -fno-common -fno-builtin -nostdinc \
 	-isystem $(shell $(TCC) -print-file-name=include) -mgeneral-regs-only -mno-outline-atomics \
 	-mstrict-align -fno-stack-protector -fno-pic -fno-pie -mcmodel=small -MMD -MP \
 	$(INCS) -Iarch/arm64/include -Iplatform/$(PLATFORM)
@@ -35,6 +35,9 @@ IMAGE := $(TGT)/tessera.bin
 ELF := $(TGT)/tessera.elf
 
 all: $(IMAGE)
+
+# Flags live here: a change to them rebuilds every object.
+$(TGT_OBJS): Makefile
 
 $(TGT)/%.o: %.c
 	@mkdir -p $(dir $@)
