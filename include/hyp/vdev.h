@@ -19,12 +19,26 @@ struct mmio_access {
 };
 
 /**
- * Device-model callbacks: (offset, width, value) in, value out. Both return 0, or a negative
- * errno when the access is not one the device accepts (bad width, unaligned): the trap layer
- * then injects an external abort. Banked state (GICv3 redistributors) is told apart by address.
+ * What a device read returns: the value, or err < 0 when the device refuses the access. Two
+ * words, so that AAPCS64 returns it in x0/x1 and a read never goes through memory.
+ */
+struct mmio_read {
+	uint64_t value;
+	int err;
+};
+
+#define MMIO_READ_OK(v) ((struct mmio_read){.value = (v), .err = 0})
+#define MMIO_READ_REFUSED(e) ((struct mmio_read){.value = 0, .err = (e)})
+
+/**
+ * Device-model callbacks: (offset, width, value) in, value out. A write returns 0 and a read
+ * err 0, or a negative errno when the access is not one the device accepts (bad width,
+ * unaligned): the trap layer then injects an external abort. A refused access changes nothing,
+ * so the trap layer may offer it again (a light exit that meets a refusal hands the whole exit
+ * to the full path). Banked state (GICv3 redistributors) is told apart by address.
  */
 struct vdev_ops {
-	int (*read)(void *dev, uint64_t offset, unsigned width, uint64_t *value);
+	struct mmio_read (*read)(void *dev, uint64_t offset, unsigned width);
 	int (*write)(void *dev, uint64_t offset, unsigned width, uint64_t value);
 };
 
@@ -82,8 +96,8 @@ inline int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_
 {
 	unsigned width = acc->width;
 	const struct mmio_region *r = mmio_bus_find(bus, acc->addr);
-	uint64_t offset, value = 0;
-	int ret;
+	struct mmio_read rd;
+	uint64_t offset;
 
 	/* 1, 2, 4 or 8: width - 1 wraps for 0; a power of two shares no bit with width - 1. */
 	if (width - 1 >= 8 || (width & (width - 1)) != 0) {
@@ -97,14 +111,18 @@ inline int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_
 		return -EINVAL;
 	}
 	if (acc->write) {
-		value = acc->value & MMIO_WIDTH_MASK(width);
+		uint64_t value = acc->value & MMIO_WIDTH_MASK(width);
+
 		return r->ops->write ? r->ops->write(r->dev, offset, width, value) : -EINVAL;
 	}
-	ret = r->ops->read ? r->ops->read(r->dev, offset, width, &value) : -EINVAL;
-	if (ret == 0) {
-		acc->value = value & MMIO_WIDTH_MASK(width);
+	if (!r->ops->read) {
+		return -EINVAL;
 	}
-	return ret;
+	rd = r->ops->read(r->dev, offset, width);
+	if (rd.err == 0) {
+		acc->value = rd.value & MMIO_WIDTH_MASK(width);
+	}
+	return rd.err;
 }
 
 /** 0 when the regions are sorted, non-empty and disjoint (checked at VM creation); else -EINVAL. */

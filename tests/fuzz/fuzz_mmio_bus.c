@@ -40,11 +40,13 @@ static void check_access(const struct dev *d, uint64_t offset, unsigned width)
 	FUZZ_CHECK(offset < d->size && width <= d->size - offset);
 }
 
-static int dev_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
+static struct mmio_read dev_read(void *dev, uint64_t offset, unsigned width)
 {
+	uint64_t value;
+
 	check_access(dev, offset, width);
-	*value = fuzz_u64(&w.in); /* wider than the access: the bus must truncate */
-	return fuzz_u8(&w.in) == 0xFF ? -EINVAL : 0;
+	value = fuzz_u64(&w.in); /* wider than the access: the bus must truncate */
+	return (struct mmio_read){.value = value, .err = fuzz_u8(&w.in) == 0xFF ? -EINVAL : 0};
 }
 
 static int dev_write(void *dev, uint64_t offset, unsigned width, uint64_t value)

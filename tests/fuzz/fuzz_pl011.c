@@ -60,8 +60,16 @@ static void op_access(struct fuzz_in *in, bool write)
 	uint64_t off = pick_offset(in, width), value = fuzz_u32(in);
 	bool valid =
 	    (width == 1 || width == 2 || width == 4) && off % width == 0 && off < PL011_MMIO_SIZE;
-	int rc = write ? pl011_ops.write(&w.p, off, width, value)
-		       : pl011_ops.read(&w.p, off, width, &value);
+	int rc;
+
+	if (write) {
+		rc = pl011_ops.write(&w.p, off, width, value);
+	} else {
+		struct mmio_read r = pl011_ops.read(&w.p, off, width);
+
+		rc = r.err;
+		value = r.value;
+	}
 
 	FUZZ_CHECK(rc == (valid ? 0 : -EINVAL));
 	if (!write && valid && off == UARTMIS && width == 4) {

@@ -75,7 +75,7 @@ static void op_mmio(struct world *x, bool dist, bool write)
 	uint64_t value = fuzz_u64(&x->in);
 	int rc;
 
-	rc = write ? ops->write(&x->g, off, width, value) : ops->read(&x->g, off, width, &value);
+	rc = write ? ops->write(&x->g, off, width, value) : ops->read(&x->g, off, width).err;
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
 	FUZZ_CHECK(width != 3 || rc == -EINVAL);
 }

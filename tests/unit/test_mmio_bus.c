@@ -14,15 +14,14 @@ struct fake_dev {
 	int ret;
 };
 
-static int fake_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
+static struct mmio_read fake_read(void *dev, uint64_t offset, unsigned width)
 {
 	struct fake_dev *d = dev;
 
 	d->calls++;
 	d->offset = offset;
 	d->width = width;
-	*value = 0x1122334455667788ULL;
-	return d->ret;
+	return (struct mmio_read){.value = 0x1122334455667788ULL, .err = d->ret};
 }
 
 static int fake_write(void *dev, uint64_t offset, unsigned width, uint64_t value)

@@ -72,15 +72,15 @@ static void setup(void)
 
 static uint64_t rd(uint64_t off)
 {
-	uint64_t v = 0xdeadbeef;
+	struct mmio_read r = pl011_ops.read(&uart, off, 4);
 
-	if (pl011_ops.read(&uart, off, 4, &v) != 0) {
+	if (r.err != 0) {
 		test_fail(__FILE__, __LINE__, "read 0x%x failed", (unsigned)off);
 	}
 	if (uart.lock.held) {
 		test_fail(__FILE__, __LINE__, "lock left held");
 	}
-	return v;
+	return r.value;
 }
 
 static void wr(uint64_t off, uint64_t v)
@@ -112,16 +112,14 @@ TEST(pl011, reset_values)
 
 TEST(pl011, bad_accesses_are_rejected)
 {
-	uint64_t v;
-
 	setup();
-	EXPECT_EQ(pl011_ops.read(&uart, FR, 8, &v), -EINVAL);
-	EXPECT_EQ(pl011_ops.read(&uart, FR, 3, &v), -EINVAL);
-	EXPECT_EQ(pl011_ops.read(&uart, FR + 2, 4, &v), -EINVAL);
-	EXPECT_EQ(pl011_ops.read(&uart, FR + 1, 2, &v), -EINVAL);
+	EXPECT_EQ(pl011_ops.read(&uart, FR, 8).err, -EINVAL);
+	EXPECT_EQ(pl011_ops.read(&uart, FR, 3).err, -EINVAL);
+	EXPECT_EQ(pl011_ops.read(&uart, FR + 2, 4).err, -EINVAL);
+	EXPECT_EQ(pl011_ops.read(&uart, FR + 1, 2).err, -EINVAL);
 	EXPECT_EQ(pl011_ops.write(&uart, DR, 8, 'x'), -EINVAL);
 	EXPECT_EQ(pl011_ops.write(&uart, DR + 1, 2, 'x'), -EINVAL);
-	EXPECT_EQ(pl011_ops.read(&uart, 0x1000, 4, &v), -EINVAL);
+	EXPECT_EQ(pl011_ops.read(&uart, 0x1000, 4).err, -EINVAL);
 	EXPECT_EQ(fake.tx_count, 0);
 	EXPECT_FALSE(uart.lock.held);
 }
@@ -166,21 +164,23 @@ TEST(pl011, plain_registers_keep_writable_bits)
 
 TEST(pl011, sub_word_accesses)
 {
-	uint64_t v = 0;
+	struct mmio_read r;
 
 	setup();
 	EXPECT_EQ(pl011_ops.write(&uart, DR, 1, 'A'), 0); /* earlycon's strb */
 	EXPECT_EQ(pl011_ops.write(&uart, DR, 2, 'B'), 0);
 	EXPECT_EQ(fake.tx_count, 2);
 	EXPECT_EQ(fake.tx[1], 'B');
-	EXPECT_EQ(pl011_ops.read(&uart, CR + 1, 1, &v), 0);
-	EXPECT_EQ(v, 0x03);
+	r = pl011_ops.read(&uart, CR + 1, 1);
+	EXPECT_EQ(r.err, 0);
+	EXPECT_EQ(r.value, 0x03);
 	EXPECT_EQ(pl011_ops.write(&uart, CR + 1, 1, 0x01), 0); /* bits 15:8 only */
 	EXPECT_EQ(rd(CR), 0x100);
 	EXPECT_EQ(pl011_ops.write(&uart, CR, 1, 0x01), 0);
 	EXPECT_EQ(rd(CR), 0x101);
-	EXPECT_EQ(pl011_ops.read(&uart, FR, 2, &v), 0);
-	EXPECT_EQ(v, FR_TXFE | FR_RXFE);
+	r = pl011_ops.read(&uart, FR, 2);
+	EXPECT_EQ(r.err, 0);
+	EXPECT_EQ(r.value, FR_TXFE | FR_RXFE);
 	EXPECT_EQ(pl011_ops.write(&uart, DR + 2, 2, 'C'), 0); /* upper half: no byte */
 	EXPECT_EQ(fake.tx_count, 2);
 }

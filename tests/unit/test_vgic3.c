@@ -59,10 +59,10 @@ static bool setup(unsigned nr_vcpus, unsigned nr_spis)
 
 static uint64_t rd(const struct vdev_ops *ops, uint64_t off, unsigned width)
 {
-	uint64_t v = 0xDEADBEEF;
+	struct mmio_read r = ops->read(&g, off, width);
 
-	EXPECT_EQ(ops->read(&g, off, width, &v), 0);
-	return v;
+	EXPECT_EQ(r.err, 0);
+	return r.value;
 }
 
 static void wr(const struct vdev_ops *ops, uint64_t off, unsigned width, uint64_t v)
@@ -205,8 +205,8 @@ TEST(vgic3, constant_registers_are_read_without_the_lock)
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_TYPER) + 4, 4), 1);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_PIDR2), 4), VGIC_PIDR2);
 	/* Widths are still checked on the lock-free path. */
-	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_TYPER, 8, &(uint64_t){0}), -EINVAL);
-	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_TYPER), 2, &(uint64_t){0}), -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_TYPER, 8).err, -EINVAL);
+	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_TYPER), 2).err, -EINVAL);
 	g.lock.held = 0;
 }
 
@@ -651,17 +651,15 @@ TEST(vgic3, enabling_a_pending_interrupt_kicks_its_vcpu)
 
 TEST(vgic3, bad_width_or_alignment_returns_einval)
 {
-	uint64_t v;
-
 	ASSERT_TRUE(setup(1, 32));
-	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_CTLR, 3, &v), -EINVAL);
-	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_CTLR, 1, &v), -EINVAL);
-	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_TYPER + 2, 2, &v), -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_CTLR, 3).err, -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_CTLR, 1).err, -EINVAL);
+	EXPECT_EQ(vgic_dist_ops.read(&g, GICD_TYPER + 2, 2).err, -EINVAL);
 	EXPECT_EQ(vgic_dist_ops.write(&g, GICD_ISENABLER(1), 8, 1), -EINVAL);
 	EXPECT_EQ(vgic_dist_ops.write(&g, GICD_ISENABLER(1) + 1, 4, 1), -EINVAL);
-	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_WAKER), 8, &v), -EINVAL);
-	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_ISENABLER0), 2, &v), -EINVAL);
-	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(3, 0x40), 5, &v), -EINVAL);
+	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_WAKER), 8).err, -EINVAL);
+	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(0, GICR_ISENABLER0), 2).err, -EINVAL);
+	EXPECT_EQ(vgic_redist_ops.read(&g, GICR(3, 0x40), 5).err, -EINVAL);
 }
 
 TEST(vgic3, unknown_offsets_read_zero_and_ignore_writes)

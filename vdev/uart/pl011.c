@@ -269,22 +269,23 @@ static uint32_t width_mask(unsigned width)
 	return width == 4 ? 0xFFFFFFFFU : (1U << (8U * width)) - 1U;
 }
 
-static int pl011_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
+static struct mmio_read pl011_read(void *dev, uint64_t offset, unsigned width)
 {
 	struct pl011 *p = dev;
 	unsigned shift = (unsigned)(offset & 3U) * 8U;
+	uint64_t value;
 
 	if (!access_is_valid(offset, width)) {
-		return -EINVAL;
+		return MMIO_READ_REFUSED(-EINVAL);
 	}
 	spin_lock(&p->lock);
-	*value = (reg_read_locked(p, offset & ~3ULL) >> shift) & width_mask(width);
+	value = (reg_read_locked(p, offset & ~3ULL) >> shift) & width_mask(width);
 	irq_update_locked(p); /* a DR read may drop RXRIS/RTRIS */
 	spin_unlock(&p->lock);
 	if ((offset & ~3ULL) == 0 && p->be && p->be->rx_drained) {
 		p->be->rx_drained(p->be_ctx); /* UARTDR read: a byte left the FIFO */
 	}
-	return 0;
+	return MMIO_READ_OK(value);
 }
 
 static int pl011_write(void *dev, uint64_t offset, unsigned width, uint64_t value)

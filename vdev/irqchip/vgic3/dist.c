@@ -106,9 +106,9 @@ const struct vgic_reg vgic_dist_regs[] = {
 static uint8_t vgic_dist_index[VGIC_INDEX_SIZE];
 const struct vgic_table vgic_dist_table = VGIC_TABLE(vgic_dist_regs, vgic_dist_index, true);
 
-static int vgic_dist_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
+static struct mmio_read vgic_dist_read(void *dev, uint64_t offset, unsigned width)
 {
-	return vgic_regs_read(dev, offset, width, value, &vgic_dist_table, 0);
+	return vgic_regs_read(dev, offset, width, &vgic_dist_table, 0);
 }
 
 static int vgic_dist_write(void *dev, uint64_t offset, unsigned width, uint64_t value)

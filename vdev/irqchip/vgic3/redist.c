@@ -113,12 +113,12 @@ static const struct vgic_table *vgic_redist_frame(const struct vgic *g, uint64_t
 	return &vgic_sgi_table;
 }
 
-static int vgic_redist_read(void *dev, uint64_t offset, unsigned width, uint64_t *value)
+static struct mmio_read vgic_redist_read(void *dev, uint64_t offset, unsigned width)
 {
 	unsigned vcpu;
 	const struct vgic_table *t = vgic_redist_frame(dev, &offset, &vcpu);
 
-	return vgic_regs_read(dev, offset, width, value, t, vcpu);
+	return vgic_regs_read(dev, offset, width, t, vcpu);
 }
 
 static int vgic_redist_write(void *dev, uint64_t offset, unsigned width, uint64_t value)

@@ -188,28 +188,28 @@ static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t,
 uint64_t vgic_reg_read_state(const struct vgic_mmio *m, const struct vgic_reg *r);
 
 /**
- * Read through a register table: 0 (reserved offsets read 0) or -EINVAL for a bad access. The
- * arguments are the access as the bus passes it to a model, then the frame's table and the vCPU
- * it banks for. Inline, so that a constant table (the distributor's) folds into the lookup.
+ * Read through a register table: the value (reserved offsets read 0) or -EINVAL for a bad
+ * access. The arguments are the access as the bus passes it to a model, then the frame's table
+ * and the vCPU it banks for. Inline, so that a constant table (the distributor's) folds into
+ * the lookup.
  */
-static inline int vgic_regs_read(struct vgic *g, uint64_t offset, unsigned width, uint64_t *value,
-				 const struct vgic_table *t, unsigned vcpu)
+static inline struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, unsigned width,
+					      const struct vgic_table *t, unsigned vcpu)
 {
-	const struct vgic_reg *r;
+	const struct vgic_reg *r = vgic_table_find(t, offset);
 	struct vgic_mmio m;
 
-	*value = 0;
-	r = vgic_table_find(t, offset);
 	if (!r) {
-		return vgic_access_is_valid(offset, width) ? 0 : -EINVAL;
+		return vgic_access_is_valid(offset, width) ? MMIO_READ_OK(0)
+							   : MMIO_READ_REFUSED(-EINVAL);
 	}
 	if (!vgic_reg_allows(r, offset, width)) {
-		return -EINVAL;
+		return MMIO_READ_REFUSED(-EINVAL);
 	}
 	m = (struct vgic_mmio){
 	    .g = g, .off = offset - r->offset, .vcpu = vcpu, .width = width, .dist = t->dist};
-	*value = r->flags & VGIC_REG_FLAG_CONST ? r->read(&m) : vgic_reg_read_state(&m, r);
-	return 0;
+	return MMIO_READ_OK(r->flags & VGIC_REG_FLAG_CONST ? r->read(&m)
+							   : vgic_reg_read_state(&m, r));
 }
 
 /** Write through a register table, as vgic_regs_read(); kicks the vCPUs it made pending. */
