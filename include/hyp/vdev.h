@@ -20,11 +20,12 @@ struct mmio_access {
 
 /**
  * What a device read returns: the value, or err < 0 when the device refuses the access. Two
- * words, so that AAPCS64 returns it in x0/x1 and a read never goes through memory.
+ * full words (err is 64-bit so that no padding has to be built), so that AAPCS64 returns it in
+ * x0/x1 and a read never goes through memory.
  */
 struct mmio_read {
 	uint64_t value;
-	int err;
+	int64_t err;
 };
 
 #define MMIO_READ_OK(v) ((struct mmio_read){.value = (v), .err = 0})
@@ -122,7 +123,7 @@ inline int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_
 	if (rd.err == 0) {
 		acc->value = rd.value & MMIO_WIDTH_MASK(width);
 	}
-	return rd.err;
+	return (int)rd.err;
 }
 
 /** 0 when the regions are sorted, non-empty and disjoint (checked at VM creation); else -EINVAL. */
