@@ -59,14 +59,17 @@ int64_t arm64_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (int64_t)x0;
 }
 
+/* pcpus[i] is the platform's CPU i, whose SGI target arm64_gic_sgi_targets_init() recorded. */
+_Static_assert(SCHED_MAX_PCPUS <= HYP_MAX_CPUS, "every pCPU has an SGI target");
+
 void arch_pcpu_kick(unsigned pcpu_id)
 {
-	arm64_gic_send_sgi(pcpus[pcpu_id].mpidr, INTID_SGI_KICK);
+	arm64_gic_send_sgi(pcpu_id, INTID_SGI_KICK);
 }
 
 void arch_pcpu_post(unsigned pcpu_id)
 {
-	arm64_gic_send_sgi(pcpus[pcpu_id].mpidr, INTID_SGI_POST);
+	arm64_gic_send_sgi(pcpu_id, INTID_SGI_POST);
 }
 
 /* Handle intid (already acknowledged) and every interrupt still pending after it. */

@@ -93,6 +93,7 @@ void arch_irq_init_global(const struct platform_info *info)
 	CHECK(irq_register(INTID_VTIMER, vtimer_irq) == 0);
 	CHECK(irq_register(INTID_HYP_TIMER, hyp_timer_irq) == 0);
 	arm64_gic_init_global(info->gicd_base);
+	arm64_gic_sgi_targets_init(info->cpu_mpidr, info->cpu_count);
 }
 
 int arch_irq_init_cpu(const struct platform_info *info)

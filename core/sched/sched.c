@@ -58,13 +58,15 @@ void sched_kick(struct vcpu *v)
 	}
 }
 
+/*
+ * A mailbox is open only while its vCPU is entered, alone on its CPU (the vGIC's direct_ok), and
+ * the sender is a vCPU handling its own exit on its own CPU: v's CPU is another one, so there is
+ * no need to look up which CPU this is.
+ */
 void sched_post(struct vcpu *v)
 {
-	/* A mailbox opens only while its vCPU runs alone on its CPU, so that CPU is another. */
-	if (v->pcpu && v->pcpu != this_pcpu()) {
+	if (v->pcpu) {
 		arch_pcpu_post(v->pcpu->id);
-	} else {
-		sched_kick(v);
 	}
 }
 

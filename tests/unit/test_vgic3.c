@@ -801,7 +801,18 @@ static bool setup_post(unsigned nr_vcpus, unsigned nr_spis)
 
 static uint64_t mbox(unsigned v)
 {
-	return __atomic_load_n(&g.cpu[v].mailbox, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&g.cpu[v].mbox.word, __ATOMIC_ACQUIRE);
+}
+
+/* The open and busy words of vCPU v's current (or last) entry. */
+static uint64_t mbox_open(unsigned v)
+{
+	return g.cpu[v].mbox.open;
+}
+
+static uint64_t mbox_busy(unsigned v)
+{
+	return g.cpu[v].mbox.open | VGIC_MBOX_BUSY;
 }
 
 /* Private interrupt intid of vCPU v: group 1, priority prio, enabled. */
@@ -834,7 +845,7 @@ static void enter_with_slot(unsigned v, struct gic_lr_state *s)
 	vgic_flush_lrs(&g, v, s);
 	EXPECT_TRUE(s->direct);
 	vgic_direct_open(s);
-	EXPECT_EQ(mbox(v), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(v), mbox_open(v));
 	EXPECT_FALSE(vgic_needs_flush(&g, v)); /* nothing pending: posts are allowed */
 }
 
@@ -898,7 +909,7 @@ TEST(vgic3, flush_with_post_op_reserves_lr0_and_places_after_it)
 	EXPECT_EQ(s.used_lrs, 1);
 	EXPECT_EQ(s.lr[0], 0);
 	EXPECT_EQ(s.direct_hw_lr, 0); /* no hardware-backed PPI mapped */
-	EXPECT_TRUE(s.mailbox == &g.cpu[0].mailbox);
+	EXPECT_TRUE(s.mailbox == &g.cpu[0].mbox);
 	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED); /* flush reserves; only open lets fast paths in */
 	EXPECT_FALSE(s.hcr & ICH_HCR_UIE);
 	vgic_sync_lrs(&g, 0, &s); /* the slot stays reserved, still empty */
@@ -1033,6 +1044,83 @@ TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0); /* the LR holds it */
 }
 
+/*
+ * The lockless post, check then commit, with the receiver exiting and entering again in
+ * between: SGI 3 became pending in the model meanwhile and the new entry lists it. The word the
+ * check read belongs to the old entry, so the commit fails and SGI 3 is never listed twice.
+ */
+TEST(vgic3, sgi_post_checked_in_one_entry_cannot_land_in_the_next)
+{
+	struct gic_lr_state s1;
+	uint64_t m, lr;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(1, &s1);
+	lr = vgic_sgi_post_check(&g, 1, 3, &m);
+	ASSERT_TRUE(lr != 0);
+	EXPECT_EQ(m, mbox_open(1));
+	vgic_sync_lrs(&g, 1, &s1); /* the receiver exits */
+	vgic_inject(&g, 1, 3);
+	vgic_flush_lrs(&g, 1, &s1);
+	vgic_direct_open(&s1); /* and enters again, SGI 3 in LR1 */
+	ASSERT_EQ(s1.used_lrs, 2);
+	EXPECT_EQ(LR_INTID(s1.lr[1]), 3);
+	EXPECT_NE(mbox(1), m);
+	EXPECT_TRUE(vgic_mbox_is_open(mbox(1)));
+	EXPECT_FALSE(vgic_sgi_post_commit(&g, 1, m, lr));
+	EXPECT_EQ(mbox(1), mbox_open(1));
+}
+
+/* A change made under the lock between check and commit: the post is folded into it. */
+TEST(vgic3, sgi_post_racing_a_disable_is_folded_as_pending_not_listed)
+{
+	struct gic_lr_state s1;
+	uint64_t m, lr;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(1, &s1);
+	lr = vgic_sgi_post_check(&g, 1, 3, &m);
+	ASSERT_TRUE(lr != 0);
+	wr(&vgic_redist_ops, GICR(1, GICR_ICENABLER0), 4, BIT(3)); /* another vCPU disables it */
+	EXPECT_TRUE(vgic_sgi_post_commit(&g, 1, m, lr));
+	EXPECT_EQ(mbox(1), lr);
+	vgic_sync_lrs(&g, 1, &s1); /* the receiver's next full exit folds the post */
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
+	vgic_flush_lrs(&g, 1, &s1);
+	EXPECT_EQ(s1.used_lrs, 1); /* the slot only: disabled, SGI 3 waits in the model */
+}
+
+/* Every entry opens with a word of its own, which never reads as closed, busy or a post. */
+TEST(vgic3, each_entry_opens_the_mailbox_with_a_new_word)
+{
+	struct gic_lr_state s0;
+	uint64_t first;
+
+	ASSERT_TRUE(setup_post(1, 32));
+	enter_with_slot(0, &s0);
+	first = mbox(0);
+	EXPECT_TRUE(vgic_mbox_is_open(first));
+	EXPECT_EQ(first & VGIC_MBOX_BUSY, 0);
+	vgic_direct_open(&s0); /* still open (a light exit): the same entry, the same word */
+	EXPECT_EQ(mbox(0), first);
+	vgic_sync_lrs(&g, 0, &s0);
+	vgic_flush_lrs(&g, 0, &s0);
+	vgic_direct_open(&s0);
+	EXPECT_EQ(mbox(0), first + VGIC_MBOX_EPOCH);
+	/* The last word below the LR State field wraps to the first, never to 0. */
+	vgic_sync_lrs(&g, 0, &s0);
+	g.cpu[0].mbox.open = GENMASK(61, 1);
+	vgic_flush_lrs(&g, 0, &s0);
+	vgic_direct_open(&s0);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_EPOCH);
+	/* A reset closes the mailbox but keeps counting: no word of an old entry comes back. */
+	vgic_reset(&g);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
+	EXPECT_EQ(mbox_open(0), VGIC_MBOX_EPOCH);
+}
+
 TEST(vgic3, sgi_post_is_refused_to_a_closed_mailbox_or_a_disabled_sgi)
 {
 	struct gic_lr_state s1;
@@ -1056,7 +1144,7 @@ TEST(vgic3, sgi_post_is_refused_to_a_closed_mailbox_or_a_disabled_sgi)
 	vgic_sgi1r_write(&g, 0, SGI1R(4, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 0);
-	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(1), mbox_open(1));
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(4));
 }
 
@@ -1073,13 +1161,13 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 1);
-	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(1), mbox_open(1));
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
 	/* The hint alone refuses that; with it cleared, the SGI's own pending state must too. */
 	__atomic_and_fetch(&g.flush_hint, ~(uint32_t)BIT(1), __ATOMIC_RELEASE);
 	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
-	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(1), mbox_open(1));
 
 	/* Something else pending for the receiver (its hint set): no post jumps ahead of it. */
 	ASSERT_TRUE(setup_post(2, 32));
@@ -1089,7 +1177,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 1);
-	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(1), mbox_open(1));
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3) | BIT(9));
 
 	/* An SGI to itself goes through the model: the sender is not in the guest. */
@@ -1099,7 +1187,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 1);
-	EXPECT_EQ(mbox(1), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(1), mbox_open(1));
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
 
 	/* One post at a time: a second SGI finds the mailbox full and goes to the model. */
@@ -1133,18 +1221,18 @@ TEST(vgic3, direct_claim_needs_an_open_or_busy_mailbox_and_a_free_slot)
 	/* The slot still holds an interrupt the guest has not finished with. */
 	EXPECT_FALSE(vgic_direct_claim(&s, TIMER_LR));
 	EXPECT_FALSE(vgic_direct_claim(&s, (TIMER_LR & ~ICH_LR_STATE_MASK) | ICH_LR_STATE_ACTIVE));
-	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(0), mbox_open(0));
 	nohw = s;
 	nohw.direct_hw_lr = 0; /* the flush found the timer may not go there */
 	EXPECT_FALSE(vgic_direct_claim(&nohw, 0));
-	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(0), mbox_open(0));
 	EXPECT_TRUE(vgic_direct_claim(&s, 0));
-	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(mbox(0), mbox_busy(0));
 	/* Busy with an interrupt the guest has completed (state invalid): it may fire again. */
 	EXPECT_TRUE(vgic_direct_claim(&s, TIMER_LR & ~ICH_LR_STATE_MASK));
-	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(mbox(0), mbox_busy(0));
 	EXPECT_EQ(vgic_direct_take(&s), 0); /* busy, but nothing posted */
-	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(mbox(0), mbox_busy(0));
 	/* A busy slot still takes a post; the timer may then not claim it over the post. */
 	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
 	EXPECT_EQ(posts[0], 1);
@@ -1164,7 +1252,7 @@ TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
 	ppi_setup(0, 4, 0x50);
 	enter_with_slot(0, &s);
 	EXPECT_EQ(vgic_direct_take(&s), 0); /* open, empty */
-	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(0), mbox_open(0));
 	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
 	ASSERT_EQ(mbox(0), sgi3);
 	noslot = s;
@@ -1172,16 +1260,16 @@ TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
 	EXPECT_EQ(vgic_direct_take(&noslot), 0);
 	EXPECT_EQ(mbox(0), sgi3);
 	EXPECT_EQ(vgic_direct_take(&s), sgi3);
-	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(mbox(0), mbox_busy(0));
 	EXPECT_EQ(vgic_direct_take(&s), 0);
-	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(mbox(0), mbox_busy(0));
 	/* Busy: the next post is accepted and waits to be taken in turn. */
 	vgic_sgi1r_write(&g, 1, SGI1R(4, 0x1));
 	EXPECT_EQ(posts[0], 2);
 	EXPECT_EQ(kicks[0], 0);
 	EXPECT_EQ(vgic_direct_take(&s),
 		  4 | 0x50ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
-	EXPECT_EQ(mbox(0), VGIC_MBOX_BUSY);
+	EXPECT_EQ(mbox(0), mbox_busy(0));
 }
 
 TEST(vgic3, sync_folds_the_timer_a_fast_path_put_in_the_slot)
@@ -1270,7 +1358,7 @@ TEST(vgic3, direct_close_folds_a_waiting_post_and_sets_the_hint)
 	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
 	EXPECT_FALSE(vgic_needs_flush(&g, 0));
 	vgic_direct_open(&s);
-	EXPECT_EQ(mbox(0), VGIC_MBOX_OPEN);
+	EXPECT_EQ(mbox(0), mbox_open(0));
 	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
 	ASSERT_EQ(posts[0], 1);
 	vgic_direct_close(&g, 0, &s);

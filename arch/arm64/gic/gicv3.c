@@ -39,6 +39,8 @@ unsigned arm64_intid_hyp_timer = 26;
 unsigned arm64_intid_vtimer = 27;
 static uint8_t *gicd;
 static uint8_t *gicr_of_cpu[HYP_MAX_CPUS];
+/* ICC_SGI1R_EL1 naming CPU i (the platform's order) alone, INTID field 0: set once at boot. */
+static uint64_t sgi1r_of_cpu[HYP_MAX_CPUS];
 
 static inline uint32_t rd32(uint8_t *base, unsigned off)
 {
@@ -152,15 +154,27 @@ void arm64_gic_enable_spi(unsigned intid, uint64_t target_mpidr)
 	wr32(gicd, GICD_ISENABLER + (intid / 32) * 4, 1U << (intid % 32));
 }
 
-void arm64_gic_send_sgi(uint64_t mpidr, unsigned intid)
+/* ICC_SGI1R_EL1 targeting the CPU with this MPIDR alone, GICv3 IHI0069 H §12.2.22 */
+static uint64_t sgi1r_target(uint64_t mpidr)
 {
-	/* ICC_SGI1R_EL1 layout, GICv3 IHI0069 H §12.2.22 */
-	uint64_t v = (1ULL << (mpidr & 0xf)) | (((mpidr >> 8) & 0xff) << 16) |
-		     ((uint64_t)intid << 24) | (((mpidr >> 16) & 0xff) << 32) |
-		     (((mpidr & 0xff) >> 4) << 44) | (((mpidr >> 32) & 0xff) << 48);
+	uint64_t aff0 = mpidr & 0xff;
 
-	dsb(ishst); /* the state change the kick announces must be visible first */
-	write_sysreg(S3_0_C12_C11_5, v);
+	/* TargetList bit Aff0[3:0] in the range RS = Aff0[7:4], then Aff1, Aff2, Aff3. */
+	return BIT(aff0 & 0xf) | ((mpidr >> 8) & 0xff) << 16 | ((mpidr >> 16) & 0xff) << 32 |
+	       (aff0 >> 4) << 44 | ((mpidr >> 32) & 0xff) << 48;
+}
+
+void arm64_gic_sgi_targets_init(const uint64_t *mpidr, unsigned count)
+{
+	for (unsigned i = 0; i < count && i < HYP_MAX_CPUS; i++) {
+		sgi1r_of_cpu[i] = sgi1r_target(mpidr[i]);
+	}
+}
+
+void arm64_gic_send_sgi(unsigned cpu, unsigned intid)
+{
+	dsb(ishst); /* the state change the SGI announces must be visible first */
+	write_sysreg(S3_0_C12_C11_5, sgi1r_of_cpu[cpu % HYP_MAX_CPUS] | (uint64_t)intid << 24);
 	isb();
 }
 

@@ -167,7 +167,7 @@ void vgic_reset(struct vgic *g)
 		/* GICR_WAKER resets asleep, GICv3 IHI0069 H §12.11.42 */
 		g->cpu[v].waker = GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
 		/* A post made before the reset is dropped with everything else. */
-		__atomic_store_n(&g->cpu[v].mailbox, VGIC_MBOX_CLOSED, __ATOMIC_RELEASE);
+		__atomic_store_n(&g->cpu[v].mbox.word, VGIC_MBOX_CLOSED, __ATOMIC_RELEASE);
 		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
 			/* SGIs are always edge; PPIs reset level (GICR_ICFGR1 = 0). */
 			vgic_irq_reset(&g->cpu[v].priv[i], v, i < VGIC_NR_SGIS);
@@ -265,6 +265,14 @@ static uint32_t vgic_sgi1r_targets(const struct vgic *g, unsigned sender, uint64
 	return (uint32_t)(value & ICC_SGI1R_TARGET_LIST) & all;
 }
 
+/* Post SGI intid to vCPU v's direct slot (see vgic3_internal.h); false: go through the model. */
+static bool vgic_sgi_post(struct vgic *g, unsigned v, unsigned intid)
+{
+	uint64_t m, lr = vgic_sgi_post_check(g, v, intid, &m);
+
+	return lr && vgic_sgi_post_commit(g, v, m, lr);
+}
+
 /*
  * Raise SGI intid on each vCPU in targets, posted to its direct slot or pending in the model,
  * then drop g->lock (taken by the caller) and kick or post.
@@ -278,7 +286,7 @@ static void vgic_sgi_raise_unlock(struct vgic *g, unsigned sender, unsigned inti
 		struct vgic_irq *irq = &g->cpu[v].priv[intid];
 
 		targets &= targets - 1;
-		if (v != sender && vgic_direct_post_locked(g, v, intid)) {
+		if (v != sender && vgic_sgi_post(g, v, intid)) {
 			post |= (uint32_t)BIT(v); /* its exception vector writes the LR */
 			continue;
 		}
@@ -292,13 +300,35 @@ static void vgic_sgi_raise_unlock(struct vgic *g, unsigned sender, unsigned inti
 	vgic_post_mask(g, post);
 }
 
+/* The general case of vgic_sgi_raise(), out of line so that its fast path needs no frame. */
+__attribute__((noinline)) static void vgic_sgi_raise_locked(struct vgic *g, unsigned sender,
+							    unsigned intid, uint32_t targets)
+{
+	spin_lock(&g->lock);
+	vgic_sgi_raise_unlock(g, sender, intid, targets);
+}
+
+/*
+ * Raise SGI intid on the vCPUs in targets. The commonest IPI, to one other vCPU in the guest,
+ * is posted without the model's lock; the post callback exists, as a slot was reserved.
+ */
+static void vgic_sgi_raise(struct vgic *g, unsigned sender, unsigned intid, uint32_t targets)
+{
+	unsigned v = (unsigned)__builtin_ctz(targets | BIT(31));
+
+	if (targets == BIT(v) && v != sender && vgic_sgi_post(g, v, intid)) {
+		g->ops->post(g->ops_ctx, v); /* its exception vector writes the LR */
+		return;
+	}
+	vgic_sgi_raise_locked(g, sender, intid, targets);
+}
+
 /** Guest wrote ICC_SGI1R_EL1; see vgic3.h. */
 void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 {
 	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
 
-	spin_lock(&g->lock);
-	vgic_sgi_raise_unlock(g, sender, intid, vgic_sgi1r_targets(g, sender, value));
+	vgic_sgi_raise(g, sender, intid, vgic_sgi1r_targets(g, sender, value));
 }
 
 /** Is a hardware-backed private interrupt of vcpu_id pending or active in the model? */
@@ -322,14 +352,11 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid)
 void vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value, struct gic_lr_state *s)
 {
 	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
-	uint32_t targets;
+	uint32_t targets = vgic_sgi1r_targets(g, sender, value); /* nr_vcpus is set at init */
 
-	spin_lock(&g->lock);
-	targets = vgic_sgi1r_targets(g, sender, value);
 	if (targets != BIT(sender)) {
-		vgic_sgi_raise_unlock(g, sender, intid, targets);
+		vgic_sgi_raise(g, sender, intid, targets);
 		return;
 	}
-	spin_unlock(&g->lock);
 	vgic_inject_direct(g, sender, intid, s); /* an SGI to itself: straight to an LR */
 }

@@ -324,7 +324,7 @@ static bool vgic_direct_close_locked(struct vgic *g, unsigned v, struct gic_lr_s
 		return false;
 	}
 	/* s->mailbox is set with s->direct, by vgic_direct_reserve_locked(). */
-	post = __atomic_exchange_n(s->mailbox, VGIC_MBOX_CLOSED, __ATOMIC_ACQ_REL);
+	post = __atomic_exchange_n(&s->mailbox->word, VGIC_MBOX_CLOSED, __ATOMIC_ACQ_REL);
 	live = vgic_lr_fold_direct_locked(g, v, s->lr[0]);
 	if (vgic_mbox_is_post(post)) {
 		live |= vgic_lr_fold_direct_locked(g, v, post);
@@ -349,7 +349,7 @@ static void vgic_direct_reserve_locked(struct vgic *g, unsigned v, struct gic_lr
 
 	s->direct = direct;
 	s->direct_hw_lr = 0;
-	s->mailbox = &g->cpu[v].mailbox;
+	s->mailbox = &g->cpu[v].mbox;
 	if (direct && ppi && irq->hw && vgic_irq_may_go_direct_locked(g, irq, ppi, v)) {
 		s->direct_hw_lr = vgic_lr_pending_value(irq, ppi);
 	}
@@ -457,15 +457,22 @@ void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct
 	}
 }
 
-/** Open the direct slot for this entry; see vgic3.h. */
+/** Open the direct slot for this entry, with a word no earlier entry used; see vgic3.h. */
 void vgic_direct_open(struct gic_lr_state *s)
 {
-	uint64_t closed = VGIC_MBOX_CLOSED;
+	uint64_t closed = VGIC_MBOX_CLOSED, open;
 
+	if (!s->direct) {
+		return;
+	}
+	open = s->mailbox->open + VGIC_MBOX_EPOCH;
+	if (vgic_mbox_is_post(open)) {
+		open = VGIC_MBOX_EPOCH; /* after 2^61 entries: no sender waits that long */
+	}
 	/* After a light exit it may be open still, or hold a post the kick will deliver. */
-	if (s->direct) {
-		(void)__atomic_compare_exchange_n(s->mailbox, &closed, VGIC_MBOX_OPEN, false,
-						  __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	if (__atomic_compare_exchange_n(&s->mailbox->word, &closed, open, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_RELAXED)) {
+		s->mailbox->open = open;
 	}
 }
 
@@ -483,28 +490,4 @@ void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 		vgic_hint_mask(g, vcpu_id < 32 ? BIT(vcpu_id) : 0);
 	}
 	spin_unlock(&g->lock);
-}
-
-/*
- * Post SGI intid to vCPU v's direct slot, if v is in the guest with the slot open or busy and
- * nothing else waits for it (its flush hint is clear, so no interrupt of higher priority is
- * pending). The SGI must have no state of its own: SGIs are edge-triggered and need only their
- * enable bit, GICv3 IHI0069 H §12.11.4. The model is left as it is: the receiver's next full
- * exit folds the slot back.
- */
-bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid)
-{
-	const struct vgic_irq *irq = &g->cpu[v].priv[intid];
-	uint64_t *mbox = &g->cpu[v].mailbox;
-	uint64_t m = __atomic_load_n(mbox, __ATOMIC_ACQUIRE);
-
-	if (intid >= VGIC_NR_SGIS) {
-		return false; /* only SGIs are posted */
-	}
-	if ((m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) || !irq->enabled || irq->pending ||
-	    irq->active || irq->in_lr || vgic_needs_flush(g, v)) {
-		return false;
-	}
-	return __atomic_compare_exchange_n(mbox, &m, vgic_lr_pending_value(irq, intid), false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }

@@ -38,18 +38,30 @@ struct gic_lr_state {
 	bool direct;
 	bool direct_ok; /**< set by the arch: it runs the fast paths for this vCPU */
 	uint64_t direct_hw_lr;
-	uint64_t posted;   /**< a post taken from the mailbox while the slot was busy */
-	uint64_t *mailbox; /**< the vGIC's mailbox for this vCPU, set by a flush */
+	uint64_t posted;	   /**< a post taken from the mailbox while the slot was busy */
+	struct vgic_mbox *mailbox; /**< the vGIC's mailbox for this vCPU, set by a flush */
 };
 
 /*
- * Mailbox states (struct vgic_cpu.mailbox). CLOSED: the vCPU is not in the guest with a direct
- * slot. OPEN: the slot is empty. BUSY: a fast path filled it. Any other value is an ICH_LR
- * encoding another vCPU posted (its State field is never 0, so it differs from all three).
+ * Mailbox words (struct vgic_mbox.word). CLOSED (0): the vCPU is not in the guest with a direct
+ * slot. Open: the entry's own value (struct vgic_mbox.open: even, not 0, below bit 62), the slot
+ * empty. Busy: the same with VGIC_MBOX_BUSY set, a fast path filled the slot. Any other value is
+ * an ICH_LR encoding another vCPU posted: its State field, bits [63:62], is never 0.
+ *
+ * Each entry opens with a new value (VGIC_MBOX_EPOCH more than the last), so a sender, which
+ * checks the target's state without the model's lock and then swaps the word it read for its
+ * LR, can only post into the entry whose state it checked: a word that was closed and opened
+ * again in between differs (no ABA).
  */
 #define VGIC_MBOX_CLOSED 0ULL
-#define VGIC_MBOX_OPEN 1ULL
-#define VGIC_MBOX_BUSY 2ULL
+#define VGIC_MBOX_BUSY 1ULL
+#define VGIC_MBOX_EPOCH 2ULL
+
+/** A vCPU's direct-slot mailbox: one atomic word, changed only by compare-and-swap or exchange. */
+struct vgic_mbox {
+	uint64_t word; /**< VGIC_MBOX_CLOSED, open, busy, or a posted LR */
+	uint64_t open; /**< the open word of the vCPU's last entry; only the vCPU's CPU writes it */
+};
 
 /* ICH_LR<n>_EL2 fields, GICv3 IHI0069 H §12.4.6 */
 #define ICH_LR_VINTID_MASK GENMASK(31, 0)
@@ -92,7 +104,7 @@ struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE]; /**< SGIs and PPIs, banked per vCPU */
 	uint32_t waker;			       /**< GICR_WAKER, ProcessorSleep/ChildrenAsleep */
 	uint64_t mpidr;			       /**< affinity reported in GICR_TYPER */
-	uint64_t mailbox;		       /**< VGIC_MBOX_*, or an LR posted by a sender */
+	struct vgic_mbox mbox;		       /**< the direct slot's mailbox */
 	uint8_t direct_ppi; /**< the hardware-backed PPI a direct slot may take (0: none) */
 };
 
@@ -168,10 +180,16 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid);
 void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
 /** Before an entry: fill the LRs of vcpu_id from the model, and ICH_HCR_EL2.UIE on overflow. */
 void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
-/** A mailbox value that is a posted LR rather than a state. */
+/** A mailbox word that is a posted LR rather than a state. */
 static inline bool vgic_mbox_is_post(uint64_t m)
 {
-	return m > VGIC_MBOX_BUSY;
+	return (m & ICH_LR_STATE_MASK) != 0;
+}
+
+/** A mailbox word that is open or busy: the vCPU is in the guest with a direct slot. */
+static inline bool vgic_mbox_is_open(uint64_t m)
+{
+	return m != VGIC_MBOX_CLOSED && !vgic_mbox_is_post(m);
 }
 
 /*
@@ -190,13 +208,13 @@ static inline bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot)
 	if (!s->direct_hw_lr || (hw_slot & ICH_LR_STATE_MASK)) {
 		return false;
 	}
-	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
-	if (m != VGIC_MBOX_OPEN && m != VGIC_MBOX_BUSY) {
+	m = __atomic_load_n(&s->mailbox->word, __ATOMIC_ACQUIRE);
+	if (!vgic_mbox_is_open(m)) {
 		return false; /* closed, or a post waits for this slot: the full path sorts it out
 			       */
 	}
-	return __atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY, false, __ATOMIC_ACQ_REL,
-					   __ATOMIC_ACQUIRE);
+	return __atomic_compare_exchange_n(&s->mailbox->word, &m, m | VGIC_MBOX_BUSY, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 /** The LR another vCPU posted for the direct slot, or 0; the slot is then BUSY. */
@@ -207,10 +225,11 @@ static inline uint64_t vgic_direct_take(struct gic_lr_state *s)
 	if (!s->direct) {
 		return 0;
 	}
-	m = __atomic_load_n(s->mailbox, __ATOMIC_ACQUIRE);
+	m = __atomic_load_n(&s->mailbox->word, __ATOMIC_ACQUIRE);
+	/* A post is always for this entry (a close folds it), so busy is this entry's open word. */
 	if (!vgic_mbox_is_post(m) ||
-	    !__atomic_compare_exchange_n(s->mailbox, &m, VGIC_MBOX_BUSY, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE)) {
+	    !__atomic_compare_exchange_n(&s->mailbox->word, &m, s->mailbox->open | VGIC_MBOX_BUSY,
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		return 0;
 	}
 	return m;
@@ -220,9 +239,10 @@ void vgic_direct_open(struct gic_lr_state *s);
 /** May this vCPU's LR state be left in hardware across a light exit (nothing there to fold)? */
 static inline bool vgic_lrs_quiet(const struct gic_lr_state *s)
 {
-	/* Closed or open: no fast path has written the direct slot, no post waits. */
+	/* Closed or open (not busy, no post): no fast path has written the slot, no post waits. */
 	return s->used_lrs == s->direct &&
-	       (!s->direct || __atomic_load_n(s->mailbox, __ATOMIC_RELAXED) <= VGIC_MBOX_OPEN);
+	       (!s->direct || (__atomic_load_n(&s->mailbox->word, __ATOMIC_RELAXED) &
+			       (ICH_LR_STATE_MASK | VGIC_MBOX_BUSY)) == 0);
 }
 /** A light exit turned out to need the full path: close the mailbox, fold a post into the model. */
 void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);

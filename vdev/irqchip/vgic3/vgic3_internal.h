@@ -279,8 +279,58 @@ static inline void vgic_hint_all(struct vgic *g)
 bool vgic_irq_is_pending(const struct vgic_irq *irq);
 /** SPIs are gated by the GICD_CTLR group enables; SGIs and PPIs only by their enable bits. */
 bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, unsigned intid);
-/** Post SGI intid to vCPU v's direct slot (lr.c); false when it must go through the model. */
-bool vgic_direct_post_locked(struct vgic *g, unsigned v, unsigned intid);
+
+/*
+ * Posting an SGI to another vCPU's direct slot, without the model's lock (GICv3 IHI0069 H
+ * §12.2.22 raises it, §12.4.6 encodes it). A check reads the target's mailbox word and then its
+ * state; the commit swaps that very word for the LR. Why no lock is needed:
+ *
+ * - Only the target's own CPU puts an SGI of the target in an LR (a flush, or
+ *   vgic_inject_direct() during its exit), and only after closing the mailbox or before its
+ *   light exit finishes, which closes it and folds a post into the model. A word that closed and
+ *   opened again in between never compares equal (VGIC_MBOX_EPOCH), so a commit lands in the
+ *   entry whose flush the check saw (the acquire load of the open word orders its reads after
+ *   that flush) and the SGI is never listed twice.
+ * - A change another CPU makes under the lock between check and commit (the SGI disabled, made
+ *   pending, its priority changed) does not look at the mailbox: the post is then what a post
+ *   made just before that change would have been, a pending SGI in the slot, which the target's
+ *   next full exit folds into the model.
+ * - Fields are read once each (VGIC_READ_ONCE): they may change meanwhile, as said.
+ */
+#define VGIC_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+
+/** The SGI's state permits a post: enabled, and no state of its own the model would merge. */
+static inline bool vgic_sgi_may_post(const struct vgic_irq *irq)
+{
+	/* SGIs are edge-triggered and gated only by their enable bit, GICv3 IHI0069 H §12.11.4 */
+	return VGIC_READ_ONCE(irq->enabled) && !VGIC_READ_ONCE(irq->pending) &&
+	       !VGIC_READ_ONCE(irq->active) && !VGIC_READ_ONCE(irq->in_lr);
+}
+
+/*
+ * Check: the ICH_LR<n>_EL2 to post SGI intid (< 16) of vCPU v with, or 0 when it must go through
+ * the model: v is not in the guest with an open slot, something else waits for v (its flush
+ * hint is set: an interrupt of higher priority may be pending), or the SGI has state. *m is
+ * the mailbox word checked. SGIs are never hardware-backed (vgic_map_hw() refuses them).
+ */
+static inline uint64_t vgic_sgi_post_check(struct vgic *g, unsigned v, unsigned intid, uint64_t *m)
+{
+	const struct vgic_irq *irq = &g->cpu[v].priv[intid];
+
+	*m = __atomic_load_n(&g->cpu[v].mbox.word, __ATOMIC_ACQUIRE);
+	if (!vgic_mbox_is_open(*m) || vgic_needs_flush(g, v) || !vgic_sgi_may_post(irq)) {
+		return 0;
+	}
+	return intid | (uint64_t)VGIC_READ_ONCE(irq->priority) << ICH_LR_PRIORITY_SHIFT |
+	       (VGIC_READ_ONCE(irq->group1) ? ICH_LR_GROUP : 0) | ICH_LR_STATE_PENDING;
+}
+
+/* Commit: the post is made if v's mailbox still holds m; then v's CPU must be told (ops->post). */
+static inline bool vgic_sgi_post_commit(struct vgic *g, unsigned v, uint64_t m, uint64_t lr)
+{
+	return __atomic_compare_exchange_n(&g->cpu[v].mbox.word, &m, lr, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
+}
 bool vgic_irq_is_deliverable_locked(const struct vgic *g, const struct vgic_irq *irq,
 				    unsigned intid);
 unsigned vgic_irq_owner(const struct vgic_irq *irq);

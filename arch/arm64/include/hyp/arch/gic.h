@@ -22,8 +22,13 @@ void arm64_gic_init_global(uint64_t gicd_base);
 /** This CPU's redistributor and CPU interface; 0 or -ENODEV if no frame matches its MPIDR. */
 int __must_check arm64_gic_init_cpu(uint64_t gicr_base, uint64_t gicr_size);
 void arm64_gic_enable_spi(unsigned intid, uint64_t target_mpidr);
-/** Raise SGI intid on the CPU with this MPIDR. */
-void arm64_gic_send_sgi(uint64_t mpidr, unsigned intid);
+/**
+ * Record the ICC_SGI1R_EL1 target of each CPU, mpidr[i] being CPU i's (the platform's order,
+ * which is also the scheduler's): an SGI then costs one load, not an MPIDR decode.
+ */
+void arm64_gic_sgi_targets_init(const uint64_t *mpidr, unsigned count);
+/** Raise SGI intid on CPU cpu (an index into the list given to arm64_gic_sgi_targets_init). */
+void arm64_gic_send_sgi(unsigned cpu, unsigned intid);
 /** Acknowledge (ICC_IAR1_EL1): the INTID, or 1023 when nothing is pending. */
 static inline unsigned arm64_gic_ack(void)
 {
