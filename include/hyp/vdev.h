@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The contract between the trap layer and device models. The arch layer decodes a stage-2 data
- * abort into a struct mmio_access; the bus finds the region and calls the model with an offset
- * into it. A model never sees a syndrome, a vCPU register or the current vCPU.
+ * abort into an address, a width and, for a write, a value; the bus finds the region and calls
+ * the model with an offset into it. A model never sees a syndrome, a vCPU register or the
+ * current vCPU.
  */
 #ifndef HYP_VDEV_H
 #define HYP_VDEV_H
 
 #include "hyp/errno.h"
 #include "hyp/types.h"
-
-/** One decoded guest access: width is 1, 2, 4 or 8 bytes. */
-struct mmio_access {
-	uint64_t addr;	/**< guest-physical address of the access */
-	uint64_t value; /**< data written (the bus truncates it to width), or filled in by a read */
-	uint8_t width;
-	bool write;
-};
 
 /**
  * What a device read returns: the value, or err < 0 when the device refuses the access. Two
@@ -88,17 +81,14 @@ inline const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint6
 }
 
 /**
- * Route one access to its model: 0, -ENODEV when no region claims it, or the model's error
- * (-EINVAL for a bad width, an access past the region's end or a missing handler). Written
- * values are truncated to the width, and read values before they reach acc; a failed read
- * leaves acc->value alone.
+ * Where an access of width bytes at guest-physical addr goes: 0 with *region set, -EINVAL for a
+ * width other than 1, 2, 4 or 8 or an access past the region's end, -ENODEV when no region
+ * claims addr.
  */
-inline int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_access *acc)
+inline int mmio_bus_route(const struct mmio_bus *bus, uint64_t addr, unsigned width,
+			  const struct mmio_region **region)
 {
-	unsigned width = acc->width;
-	const struct mmio_region *r = mmio_bus_find(bus, acc->addr);
-	struct mmio_read rd;
-	uint64_t offset;
+	const struct mmio_region *r = mmio_bus_find(bus, addr);
 
 	/* 1, 2, 4 or 8: width - 1 wraps for 0; a power of two shares no bit with width - 1. */
 	if (width - 1 >= 8 || (width & (width - 1)) != 0) {
@@ -107,23 +97,44 @@ inline int __must_check mmio_bus_access(const struct mmio_bus *bus, struct mmio_
 	if (r == NULL) {
 		return -ENODEV;
 	}
-	offset = acc->addr - r->base;
-	if (width > r->size - offset) {
+	if (width > r->size - (addr - r->base)) {
 		return -EINVAL;
 	}
-	if (acc->write) {
-		uint64_t value = acc->value & MMIO_WIDTH_MASK(width);
+	*region = r;
+	return 0;
+}
 
-		return r->ops->write ? r->ops->write(r->dev, offset, width, value) : -EINVAL;
+/**
+ * Read width bytes at addr from the model that claims it: the value, truncated to the width,
+ * or err = mmio_bus_route()'s error, -EINVAL for a model without a read handler, or the
+ * model's own.
+ */
+inline struct mmio_read __must_check mmio_bus_read(const struct mmio_bus *bus, uint64_t addr,
+						   unsigned width)
+{
+	const struct mmio_region *r = NULL;
+	int err = mmio_bus_route(bus, addr, width, &r);
+	struct mmio_read rd;
+
+	if (err != 0 || !r->ops->read) {
+		return MMIO_READ_REFUSED(err != 0 ? err : -EINVAL);
 	}
-	if (!r->ops->read) {
-		return -EINVAL;
+	rd = r->ops->read(r->dev, addr - r->base, width);
+	rd.value = rd.err == 0 ? rd.value & MMIO_WIDTH_MASK(width) : 0;
+	return rd;
+}
+
+/** Write value, truncated to width bytes, at addr: 0 or an error as mmio_bus_read()'s. */
+inline int __must_check mmio_bus_write(const struct mmio_bus *bus, uint64_t addr, unsigned width,
+				       uint64_t value)
+{
+	const struct mmio_region *r = NULL;
+	int err = mmio_bus_route(bus, addr, width, &r);
+
+	if (err != 0 || !r->ops->write) {
+		return err != 0 ? err : -EINVAL;
 	}
-	rd = r->ops->read(r->dev, offset, width);
-	if (rd.err == 0) {
-		acc->value = rd.value & MMIO_WIDTH_MASK(width);
-	}
-	return (int)rd.err;
+	return r->ops->write(r->dev, addr - r->base, width, value & MMIO_WIDTH_MASK(width));
 }
 
 /** 0 when the regions are sorted, non-empty and disjoint (checked at VM creation); else -EINVAL. */

@@ -6,14 +6,19 @@
 #include "hyp/vdev.h"
 #include "hyp/vm.h"
 
-/**
- * Perform acc on vm's devices: 0, or a negative errno when it must become an abort. A C11
- * inline definition, like the bus routing it calls, so that an MMIO exit reaches the model
- * from the trap handler's own frame; vm_mmio.c holds the external definition.
+/*
+ * A guest access to vm's devices: a negative errno means it must become an abort. C11 inline
+ * definitions, like the bus routing they call, so that an MMIO exit reaches the model from the
+ * trap handler's own frame; vm_mmio.c holds the external definitions.
  */
-inline int __must_check vm_mmio(struct vm *vm, struct mmio_access *acc)
+inline struct mmio_read __must_check vm_mmio_read(struct vm *vm, uint64_t addr, unsigned width)
 {
-	return mmio_bus_access(&vm->bus, acc);
+	return mmio_bus_read(&vm->bus, addr, width);
+}
+
+inline int __must_check vm_mmio_write(struct vm *vm, uint64_t addr, unsigned width, uint64_t value)
+{
+	return mmio_bus_write(&vm->bus, addr, width, value);
 }
 
 #endif

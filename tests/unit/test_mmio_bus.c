@@ -144,20 +144,20 @@ TEST(mmio_bus, access_offset_and_value)
 {
 	struct mmio_bus bus = {0};
 	struct fake_dev dev = {0};
-	struct mmio_access acc = {.addr = 0x9000018, .width = 4, .write = false};
+	struct mmio_read rd;
 
 	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
-	ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+	rd = mmio_bus_read(&bus, 0x9000018, 4);
+	ASSERT_EQ(rd.err, 0);
 	EXPECT_EQ(dev.offset, 0x18);
 	EXPECT_EQ(dev.width, 4);
-	EXPECT_EQ(acc.value, 0x55667788); /* truncated to the access width */
+	EXPECT_EQ(rd.value, 0x55667788); /* truncated to the access width */
 
-	acc = (struct mmio_access){.addr = 0x9000ff8, .width = 8, .write = false};
-	ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
-	EXPECT_EQ(acc.value, 0x1122334455667788ULL);
+	rd = mmio_bus_read(&bus, 0x9000ff8, 8);
+	ASSERT_EQ(rd.err, 0);
+	EXPECT_EQ(rd.value, 0x1122334455667788ULL);
 
-	acc = (struct mmio_access){.addr = 0x9000002, .width = 2, .write = true, .value = 0xabcdef};
-	ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+	ASSERT_EQ(mmio_bus_write(&bus, 0x9000002, 2, 0xabcdef), 0);
 	EXPECT_EQ(dev.offset, 2);
 	EXPECT_EQ(dev.written, 0xcdef);
 	EXPECT_EQ(dev.calls, 3);
@@ -171,14 +171,12 @@ TEST(mmio_bus, every_width_truncates_reads_and_writes)
 
 	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
 	for (unsigned w = 1; w <= 8; w *= 2) {
-		struct mmio_access acc = {.addr = 0x9000000 + 8, .width = (uint8_t)w};
+		struct mmio_read rd = mmio_bus_read(&bus, 0x9000000 + 8, w);
 
 		EXPECT_EQ(MMIO_WIDTH_MASK(w), masks[w]);
-		ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
-		EXPECT_EQ(acc.value, 0x1122334455667788ULL & masks[w]);
-		acc = (struct mmio_access){
-		    .addr = 0x9000000 + 8, .width = (uint8_t)w, .write = true, .value = ~0ULL};
-		ASSERT_EQ(mmio_bus_access(&bus, &acc), 0);
+		ASSERT_EQ(rd.err, 0);
+		EXPECT_EQ(rd.value, 0x1122334455667788ULL & masks[w]);
+		ASSERT_EQ(mmio_bus_write(&bus, 0x9000000 + 8, w, ~0ULL), 0);
 		EXPECT_EQ(dev.written, masks[w]);
 		EXPECT_EQ(dev.width, w);
 	}
@@ -188,21 +186,17 @@ TEST(mmio_bus, access_width_and_bounds)
 {
 	struct mmio_bus bus = {0};
 	struct fake_dev dev = {0};
-	struct mmio_access acc = {.addr = 0x9000000, .write = false};
 
 	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
 	for (unsigned w = 0; w <= 16; w++) {
-		acc.width = (uint8_t)w;
 		bool ok = w == 1 || w == 2 || w == 4 || w == 8;
 
-		EXPECT_EQ(mmio_bus_access(&bus, &acc), ok ? 0 : -EINVAL);
+		EXPECT_EQ(mmio_bus_read(&bus, 0x9000000, w).err, ok ? 0 : -EINVAL);
 	}
 	EXPECT_EQ(dev.calls, 4); /* bad widths never reach the model */
 	/* An access that runs past the end of the region. */
-	acc = (struct mmio_access){.addr = 0x9000ffc, .width = 8, .write = true};
-	EXPECT_EQ(mmio_bus_access(&bus, &acc), -EINVAL);
-	acc.width = 4;
-	EXPECT_EQ(mmio_bus_access(&bus, &acc), 0);
+	EXPECT_EQ(mmio_bus_write(&bus, 0x9000ffc, 8, 0), -EINVAL);
+	EXPECT_EQ(mmio_bus_write(&bus, 0x9000ffc, 4, 0), 0);
 	EXPECT_EQ(dev.calls, 5);
 }
 
@@ -210,14 +204,14 @@ TEST(mmio_bus, unclaimed_and_model_errors)
 {
 	struct mmio_bus bus = {0};
 	struct fake_dev dev = {.ret = -EINVAL};
-	struct mmio_access acc = {.addr = 0x8ffffff, .width = 4, .value = 42};
+	struct mmio_read rd;
 
 	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
-	EXPECT_EQ(mmio_bus_access(&bus, &acc), -ENODEV);
-	acc.addr = 0x9001000;
-	EXPECT_EQ(mmio_bus_access(&bus, &acc), -ENODEV);
-	acc.addr = 0x9000000;
-	EXPECT_EQ(mmio_bus_access(&bus, &acc), -EINVAL);
-	EXPECT_EQ(acc.value, 42); /* a failed read leaves the value alone */
-	EXPECT_EQ(dev.calls, 1);
+	EXPECT_EQ(mmio_bus_read(&bus, 0x8ffffff, 4).err, -ENODEV);
+	EXPECT_EQ(mmio_bus_write(&bus, 0x9001000, 4, 42), -ENODEV);
+	rd = mmio_bus_read(&bus, 0x9000000, 4);
+	EXPECT_EQ(rd.err, -EINVAL);
+	EXPECT_EQ(rd.value, 0); /* a refused read returns no device data */
+	EXPECT_EQ(mmio_bus_write(&bus, 0x9000000, 4, 42), -EINVAL);
+	EXPECT_EQ(dev.calls, 2);
 }

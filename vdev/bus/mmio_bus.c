@@ -56,7 +56,12 @@ int mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
 
 /* The external definitions of the inline functions in hyp/vdev.h (C11 6.7.4). */
 extern inline const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr);
-extern inline int mmio_bus_access(const struct mmio_bus *bus, struct mmio_access *acc);
+extern inline int mmio_bus_route(const struct mmio_bus *bus, uint64_t addr, unsigned width,
+				 const struct mmio_region **region);
+extern inline struct mmio_read mmio_bus_read(const struct mmio_bus *bus, uint64_t addr,
+					     unsigned width);
+extern inline int mmio_bus_write(const struct mmio_bus *bus, uint64_t addr, unsigned width,
+				 uint64_t value);
 
 /** 0 when the regions are non-empty, do not wrap, and are sorted without overlap; else -EINVAL. */
 int mmio_bus_check(const struct mmio_bus *bus)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Stage-2 aborts: a data abort with a valid instruction syndrome becomes a struct mmio_access
+ * Stage-2 aborts: a data abort with a valid instruction syndrome becomes a read or a write
  * for the VM's device models (ARM DDI0487 K.a D19.2.40, ISS for Data Abort), on the light path
  * or the full one. Anything else — no syndrome, a page-table walk into device space, an address
  * nobody claims — is reflected to the guest as a synchronous external abort by the full path.
@@ -47,24 +47,24 @@ static inline bool dabt_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
 	unsigned rt = (unsigned)(esr >> DABT_SRT_SHIFT) & 0x1f;
 	unsigned width = 1U << ((esr >> DABT_SAS_SHIFT) & 3);
-	bool write = (esr & DABT_WNR) != 0;
-	struct mmio_access acc;
 
 	if (!(esr & DABT_ISV) || (esr & DABT_S1PTW)) {
 		return false;
 	}
-	/* The bus truncates a written value to the width. */
-	acc = (struct mmio_access){.addr = ipa,
-				   .value = write ? vcpu_reg_get(v, rt) : 0,
-				   .width = (uint8_t)width,
-				   .write = write};
-	if (vm_mmio(v->vm, &acc) != 0) {
-		return false;
+	if (esr & DABT_WNR) {
+		/* The bus truncates the value to the width. */
+		if (vm_mmio_write(v->vm, ipa, width, vcpu_reg_get(v, rt)) != 0) {
+			return false;
+		}
+	} else {
+		struct mmio_read rd = vm_mmio_read(v->vm, ipa, width);
+
+		if (rd.err != 0) {
+			return false;
+		}
+		vcpu_reg_set(v, rt, load_result(esr, rd.value, width));
 	}
 	vcpu_count_exit(v, TESSERA_EXIT_MMIO);
-	if (!write) {
-		vcpu_reg_set(v, rt, load_result(esr, acc.value, width));
-	}
 	return true;
 }
 
