@@ -121,16 +121,17 @@ struct vgic {
 	unsigned nr_vcpus;
 	unsigned nr_spis;
 	uint32_t ctlr; /**< GICD_CTLR */
+	/*
+	 * Bit v set: vCPU v may have something to put in its list registers. Every state change
+	 * sets it; a flush that finds nothing eligible clears it, so the common exit (nothing
+	 * pending, nothing in the LRs) skips the scan of every interrupt. Near the start: every
+	 * light exit and post reads it, and an offset below 4 KiB is one instruction shorter.
+	 */
+	uint32_t flush_hint;
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	const struct vgic_ops *ops;
 	void *ops_ctx;
-	/*
-	 * Bit v set: vCPU v may have something to put in its list registers. Every state change
-	 * sets it; a flush that finds nothing eligible clears it, so the common exit (nothing
-	 * pending, nothing in the LRs) skips the scan of every interrupt.
-	 */
-	uint32_t flush_hint;
 	/*
 	 * Candidates: a superset of the interrupts with any state (pending, line high, active, in
 	 * an LR), one bit per INTID. Set wherever such state appears, cleared lazily by the scans
