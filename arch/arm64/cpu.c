@@ -67,11 +67,6 @@ void arch_pcpu_kick(unsigned pcpu_id)
 	arm64_gic_send_sgi(pcpu_id, INTID_SGI_KICK);
 }
 
-void arch_pcpu_post(unsigned pcpu_id)
-{
-	arm64_gic_send_sgi(pcpu_id, INTID_SGI_POST);
-}
-
 /* Handle intid (already acknowledged) and every interrupt still pending after it. */
 void arm64_irq_handle(unsigned intid)
 {

@@ -61,6 +61,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 void arch_vcpu_init(struct vcpu *v)
 {
 	v->arch.gic.nr_lrs = (uint8_t)MIN(arm64_gic_nr_lrs(), (unsigned)VGIC_MAX_LRS);
+	v->arch.post_sgi1r = arm64_gic_sgi1r(v->pcpu->id, INTID_SGI_POST); /* pcpu is assigned */
 	arch_vcpu_reset(v, 0, 0);
 }
 

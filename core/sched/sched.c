@@ -58,18 +58,6 @@ void sched_kick(struct vcpu *v)
 	}
 }
 
-/*
- * A mailbox is open only while its vCPU is entered, alone on its CPU (the vGIC's direct_ok), and
- * the sender is a vCPU handling its own exit on its own CPU: v's CPU is another one, so there is
- * no need to look up which CPU this is.
- */
-void sched_post(struct vcpu *v)
-{
-	if (v->pcpu) {
-		arch_pcpu_post(v->pcpu->id);
-	}
-}
-
 /* Dekker-style pairing with vm_reset/vm_stop: mark running, then look at the VM's state. */
 static bool may_enter(struct vcpu *v)
 {

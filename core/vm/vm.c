@@ -23,16 +23,7 @@ static void vgic_kick(void *ctx, unsigned vcpu_id)
 	}
 }
 
-static void vgic_post(void *ctx, unsigned vcpu_id)
-{
-	struct vm *vm = ctx;
-
-	if (vcpu_id < vm->nr_vcpus) {
-		sched_post(&vm->vcpu[vcpu_id]);
-	}
-}
-
-static const struct vgic_ops vm_vgic_ops = {.kick = vgic_kick, .post = vgic_post};
+static const struct vgic_ops vm_vgic_ops = {.kick = vgic_kick};
 
 static void uart_tx(void *ctx, uint8_t byte)
 {

@@ -34,8 +34,6 @@ void arch_hyp_timer_cancel(void);
 unsigned arch_vtimer_intid(void);
 /** Interrupt the physical CPU p (it re-examines its vCPU). */
 void arch_pcpu_kick(unsigned pcpu_id);
-/** Tell physical CPU p that its vCPU's vGIC mailbox holds a post (nothing else). */
-void arch_pcpu_post(unsigned pcpu_id);
 /** Wait for an interrupt at EL2 with interrupts masked, then handle what is pending. */
 void arch_idle(void);
 /** Wait for an event (another CPU's state change, announced by arch_send_event). */

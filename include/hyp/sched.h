@@ -52,8 +52,6 @@ struct vcpu *sched_next(struct vcpu *cur);
 bool sched_keeps(const struct vcpu *cur);
 /** Make v's physical CPU look at v again (new interrupt, powered on, stopped). */
 void sched_kick(struct vcpu *v);
-/** v's vGIC mailbox holds an interrupt: its CPU writes it into v's direct slot. */
-void sched_post(struct vcpu *v);
 /** A VM has powered off: when none is left running, the machine powers off. */
 void sched_vm_stopped(struct vm *vm);
 /** Boot/secondary CPUs enter the scheduler here and never return. */

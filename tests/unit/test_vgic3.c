@@ -51,10 +51,27 @@ static void count_kick(void *ctx, unsigned vcpu_id)
 
 static const struct vgic_ops test_ops = {.kick = count_kick};
 
+/* Posts the SGI writes returned, per receiver: the post SGIs the arch would send. */
+static unsigned posts[VGIC_MAX_VCPUS];
+
 static bool setup(unsigned nr_vcpus, unsigned nr_spis)
 {
 	memset(kicks, 0, sizeof(kicks));
+	memset(posts, 0, sizeof(posts));
 	return vgic_init(&g, nr_vcpus, nr_spis, &test_ops, NULL) == 0;
+}
+
+static void count_posts(uint32_t posted)
+{
+	for (; posted; posted &= posted - 1) {
+		posts[__builtin_ctz(posted)]++;
+	}
+}
+
+/* An ICC_SGI1R_EL1 write through the model (the full path), its posts counted. */
+static void sgi1r(unsigned sender, uint64_t value)
+{
+	count_posts(vgic_sgi1r_write(&g, sender, value));
 }
 
 static uint64_t rd(const struct vdev_ops *ops, uint64_t off, unsigned width)
@@ -365,7 +382,7 @@ TEST(vgic3, sgi1r_target_list_pends_and_kicks_named_vcpus)
 	for (unsigned v = 0; v < 4; v++) {
 		wr(&vgic_redist_ops, GICR(v, GICR_ISENABLER0), 4, 0xFFFF);
 	}
-	vgic_sgi1r_write(&g, 0, 3ULL << 24 | 0x6);
+	sgi1r(0, 3ULL << 24 | 0x6);
 	EXPECT_EQ(kicks[0], 0);
 	EXPECT_EQ(kicks[1], 1);
 	EXPECT_EQ(kicks[2], 1);
@@ -380,7 +397,7 @@ TEST(vgic3, sgi1r_irm_targets_everyone_but_the_sender)
 	for (unsigned v = 0; v < 4; v++) {
 		wr(&vgic_redist_ops, GICR(v, GICR_ISENABLER0), 4, 0xFFFF);
 	}
-	vgic_sgi1r_write(&g, 2, BIT(40) | 5ULL << 24);
+	sgi1r(2, BIT(40) | 5ULL << 24);
 	EXPECT_EQ(kicks[0], 1);
 	EXPECT_EQ(kicks[1], 1);
 	EXPECT_EQ(kicks[2], 0);
@@ -394,14 +411,14 @@ TEST(vgic3, sgi1r_ignores_absent_targets_and_other_clusters)
 	ASSERT_TRUE(setup(2, 32));
 	wr(&vgic_redist_ops, GICR(0, GICR_ISENABLER0), 4, 0xFFFF);
 	wr(&vgic_redist_ops, GICR(1, GICR_ISENABLER0), 4, 0xFFFF);
-	vgic_sgi1r_write(&g, 0, 0xFFFC);	   /* Aff0 2-15 do not exist */
-	vgic_sgi1r_write(&g, 0, 1ULL << 16 | 0x3); /* Aff1 = 1 */
-	vgic_sgi1r_write(&g, 0, 1ULL << 44 | 0x3); /* RS = 1: Aff0 16-31 */
+	sgi1r(0, 0xFFFC);	    /* Aff0 2-15 do not exist */
+	sgi1r(0, 1ULL << 16 | 0x3); /* Aff1 = 1 */
+	sgi1r(0, 1ULL << 44 | 0x3); /* RS = 1: Aff0 16-31 */
 	EXPECT_EQ(kicks[0] + kicks[1], 0);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), 0);
 	/* A disabled SGI becomes pending but kicks nobody */
 	wr(&vgic_redist_ops, GICR(1, GICR_SGI + 0x0180), 4, 0xFFFF);
-	vgic_sgi1r_write(&g, 0, 0x2);
+	sgi1r(0, 0x2);
 	EXPECT_EQ(kicks[1], 0);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0x1);
 }
@@ -769,8 +786,8 @@ TEST(vgic3, direct_injection_survives_flush_and_sync)
 }
 
 /*
- * The direct slot and the mailbox. These need an embedder that can deliver posts, so they
- * run on a second ops table with .post; test_ops (no .post) keeps the plain LR behaviour.
+ * The direct slot and the mailbox. The arch says it runs the fast paths and delivers posts with
+ * direct_ok; the posts an SGI write returns are counted in posts[].
  */
 #define GICR_IGROUPR0 (GICR_SGI + 0x0080)
 #define GICR_ICENABLER0 (GICR_SGI + 0x0180)
@@ -782,21 +799,9 @@ TEST(vgic3, direct_injection_survives_flush_and_sync)
 	(TIMER_PPI | (uint64_t)TIMER_PPI << ICH_LR_PINTID_SHIFT | ICH_LR_HW | ICH_LR_GROUP |       \
 	 0xA0ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_STATE_PENDING)
 
-static unsigned posts[VGIC_MAX_VCPUS];
-
-static void count_post(void *ctx, unsigned vcpu_id)
-{
-	(void)ctx;
-	posts[vcpu_id]++;
-}
-
-static const struct vgic_ops post_ops = {.kick = count_kick, .post = count_post};
-
 static bool setup_post(unsigned nr_vcpus, unsigned nr_spis)
 {
-	memset(kicks, 0, sizeof(kicks));
-	memset(posts, 0, sizeof(posts));
-	return vgic_init(&g, nr_vcpus, nr_spis, &post_ops, NULL) == 0;
+	return setup(nr_vcpus, nr_spis);
 }
 
 static uint64_t mbox(unsigned v)
@@ -849,30 +854,6 @@ static void enter_with_slot(unsigned v, struct gic_lr_state *s)
 	EXPECT_FALSE(vgic_needs_flush(&g, v)); /* nothing pending: posts are allowed */
 }
 
-/* The old behaviour: an embedder without posts never gets a reserved LR. */
-TEST(vgic3, flush_without_post_op_never_reserves_the_direct_slot)
-{
-	struct gic_lr_state s;
-
-	ASSERT_TRUE(setup(1, 32));
-	direct_timer_setup(0);
-	lr_state_direct(&s, 4);
-	vgic_flush_lrs(&g, 0, &s);
-	EXPECT_FALSE(s.direct);
-	EXPECT_EQ(s.used_lrs, 0);
-	EXPECT_EQ(s.direct_hw_lr, 0);
-	ppi_setup(0, 5, 0x80);
-	vgic_inject(&g, 0, 5);
-	vgic_flush_lrs(&g, 0, &s);
-	EXPECT_FALSE(s.direct);
-	ASSERT_EQ(s.used_lrs, 1);
-	EXPECT_EQ(s.lr[0],
-		  5 | 0x80ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
-	EXPECT_EQ(s.lr[1] | s.lr[2] | s.lr[3], 0);
-	vgic_direct_open(&s); /* no slot: the mailbox stays closed */
-	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
-}
-
 /* A CPU the vCPU shares never opens a mailbox: without direct_ok, no slot either. */
 TEST(vgic3, flush_without_direct_ok_never_reserves_the_direct_slot)
 {
@@ -895,7 +876,7 @@ TEST(vgic3, flush_without_direct_ok_never_reserves_the_direct_slot)
 	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
 }
 
-TEST(vgic3, flush_with_post_op_reserves_lr0_and_places_after_it)
+TEST(vgic3, flush_with_direct_ok_reserves_lr0_and_places_after_it)
 {
 	struct gic_lr_state s;
 
@@ -1021,7 +1002,7 @@ TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(1, &s1);
 	EXPECT_TRUE(vgic_lrs_quiet(&s1));
-	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	sgi1r(0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 1);
 	EXPECT_EQ(posts[0], 0);
 	EXPECT_EQ(kicks[0] + kicks[1], 0);
@@ -1042,6 +1023,75 @@ TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
 	EXPECT_EQ(s1.lr[0], 0);
 	EXPECT_EQ(s1.lr[1], sgi3);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0); /* the LR holds it */
+}
+
+/* The arch's first try, without the lock: one SGI to one other vCPU whose slot is open. */
+TEST(vgic3, sgi1r_post_posts_one_sgi_to_one_other_open_vcpu)
+{
+	const uint64_t sgi3 =
+	    3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING;
+	struct gic_lr_state s0, s1;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(0, 5, 0x40);
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(0, &s0);
+	enter_with_slot(1, &s1);
+	EXPECT_EQ(vgic_sgi1r_post(&g, 0, SGI1R(3, 0x2)), 1);
+	EXPECT_EQ(mbox(1), sgi3);
+	EXPECT_EQ(vgic_sgi1r_post(&g, 1, SGI1R(5, 0x1)), 0);
+	EXPECT_EQ(LR_INTID(mbox(0)), 5);
+	EXPECT_EQ(kicks[0] + kicks[1], 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0); /* the model is untouched */
+	/* The mailbox is full: no second post, and nothing done for the model to see. */
+	EXPECT_EQ(vgic_sgi1r_post(&g, 0, SGI1R(3, 0x2)), VGIC_NO_POST);
+	EXPECT_EQ(mbox(1), sgi3);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0);
+	EXPECT_EQ(kicks[1], 0);
+}
+
+/* Every other write is left whole to vgic_sgi1r_write_from(), GICv3 IHI0069 H §12.2.22. */
+TEST(vgic3, sgi1r_post_leaves_every_other_write_untouched)
+{
+	static const uint64_t values[] = {
+	    SGI1R(3, 0x1),		/* to itself */
+	    SGI1R(3, 0x3),		/* two targets */
+	    SGI1R(3, 0),		/* nobody */
+	    SGI1R(3, 0x4),		/* Aff0 2: no such vCPU */
+	    SGI1R(3, 0x8000),		/* Aff0 15 */
+	    BIT(40) | SGI1R(3, 0),	/* IRM: everyone but the sender */
+	    1ULL << 16 | SGI1R(3, 0),	/* Aff1 = 1, no TargetList: one bit, in the wrong place */
+	    1ULL << 16 | SGI1R(3, 0x2), /* Aff1 = 1 */
+	    1ULL << 32 | SGI1R(3, 0x2), /* Aff2 = 1 */
+	    1ULL << 44 | SGI1R(3, 0x2), /* RS = 1: Aff0 16-31 */
+	    1ULL << 48 | SGI1R(3, 0x2), /* Aff3 = 1 */
+	    BIT(63) | SGI1R(3, 0x2),	/* a RES0 bit: the model decodes it */
+	    SGI1R(4, 0x2),		/* SGI 4 is disabled */
+	};
+	struct gic_lr_state s0, s1;
+
+	ASSERT_TRUE(setup_post(2, 32));
+	ppi_setup(0, 3, 0x40);
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(0, &s0);
+	enter_with_slot(1, &s1);
+	for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+		EXPECT_EQ(vgic_sgi1r_post(&g, 0, values[i]), VGIC_NO_POST);
+	}
+	EXPECT_EQ(mbox(0), mbox_open(0));
+	EXPECT_EQ(mbox(1), mbox_open(1));
+	EXPECT_EQ(kicks[0] + kicks[1], 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), 0);
+	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0);
+	EXPECT_FALSE(vgic_needs_flush(&g, 0));
+	EXPECT_FALSE(vgic_needs_flush(&g, 1));
+	/* The model's way: a RES0 bit is ignored, and the post made under the lock is returned. */
+	EXPECT_EQ(vgic_sgi1r_write(&g, 0, BIT(63) | SGI1R(3, 0x2)), BIT(1));
+	EXPECT_EQ(LR_INTID(mbox(1)), 3);
+	/* A closed mailbox takes no post. */
+	vgic_sync_lrs(&g, 0, &s0);
+	EXPECT_EQ(vgic_sgi1r_post(&g, 1, SGI1R(3, 0x1)), VGIC_NO_POST);
+	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
 }
 
 /*
@@ -1131,7 +1181,7 @@ TEST(vgic3, sgi_post_is_refused_to_a_closed_mailbox_or_a_disabled_sgi)
 	lr_state_direct(&s1, 4);
 	vgic_flush_lrs(&g, 1, &s1);
 	EXPECT_TRUE(s1.direct);
-	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	sgi1r(0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 1);
 	EXPECT_EQ(mbox(1), VGIC_MBOX_CLOSED);
@@ -1141,7 +1191,7 @@ TEST(vgic3, sgi_post_is_refused_to_a_closed_mailbox_or_a_disabled_sgi)
 	/* Open, but the SGI is disabled: pending in the model, nobody kicked or posted. */
 	ASSERT_TRUE(setup_post(2, 32));
 	enter_with_slot(1, &s1);
-	vgic_sgi1r_write(&g, 0, SGI1R(4, 0x2));
+	sgi1r(0, SGI1R(4, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 0);
 	EXPECT_EQ(mbox(1), mbox_open(1));
@@ -1158,14 +1208,14 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	enter_with_slot(1, &s1);
 	wr(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4, BIT(3));
 	memset(kicks, 0, sizeof(kicks));
-	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	sgi1r(0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 1);
 	EXPECT_EQ(mbox(1), mbox_open(1));
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
 	/* The hint alone refuses that; with it cleared, the SGI's own pending state must too. */
 	__atomic_and_fetch(&g.flush_hint, ~(uint32_t)BIT(1), __ATOMIC_RELEASE);
-	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	sgi1r(0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(mbox(1), mbox_open(1));
 
@@ -1174,7 +1224,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(1, &s1);
 	vgic_inject(&g, 1, 9); /* disabled, but the hint is set all the same */
-	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
+	sgi1r(0, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 1);
 	EXPECT_EQ(mbox(1), mbox_open(1));
@@ -1184,7 +1234,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	ASSERT_TRUE(setup_post(2, 32));
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(1, &s1);
-	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x2));
+	sgi1r(1, SGI1R(3, 0x2));
 	EXPECT_EQ(posts[1], 0);
 	EXPECT_EQ(kicks[1], 1);
 	EXPECT_EQ(mbox(1), mbox_open(1));
@@ -1195,8 +1245,8 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	ppi_setup(1, 3, 0x40);
 	ppi_setup(1, 4, 0x40);
 	enter_with_slot(1, &s1);
-	vgic_sgi1r_write(&g, 0, SGI1R(3, 0x2));
-	vgic_sgi1r_write(&g, 0, SGI1R(4, 0x2));
+	sgi1r(0, SGI1R(3, 0x2));
+	sgi1r(0, SGI1R(4, 0x2));
 	EXPECT_EQ(posts[1], 1);
 	EXPECT_EQ(kicks[1], 1);
 	EXPECT_EQ(LR_INTID(mbox(1)), 3);
@@ -1234,7 +1284,7 @@ TEST(vgic3, direct_claim_needs_an_open_or_busy_mailbox_and_a_free_slot)
 	EXPECT_EQ(vgic_direct_take(&s), 0); /* busy, but nothing posted */
 	EXPECT_EQ(mbox(0), mbox_busy(0));
 	/* A busy slot still takes a post; the timer may then not claim it over the post. */
-	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	sgi1r(1, SGI1R(3, 0x1));
 	EXPECT_EQ(posts[0], 1);
 	ASSERT_TRUE(vgic_mbox_is_post(mbox(0)));
 	EXPECT_FALSE(vgic_direct_claim(&s, 0));
@@ -1253,7 +1303,7 @@ TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
 	enter_with_slot(0, &s);
 	EXPECT_EQ(vgic_direct_take(&s), 0); /* open, empty */
 	EXPECT_EQ(mbox(0), mbox_open(0));
-	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	sgi1r(1, SGI1R(3, 0x1));
 	ASSERT_EQ(mbox(0), sgi3);
 	noslot = s;
 	noslot.direct = false;
@@ -1264,7 +1314,7 @@ TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
 	EXPECT_EQ(vgic_direct_take(&s), 0);
 	EXPECT_EQ(mbox(0), mbox_busy(0));
 	/* Busy: the next post is accepted and waits to be taken in turn. */
-	vgic_sgi1r_write(&g, 1, SGI1R(4, 0x1));
+	sgi1r(1, SGI1R(4, 0x1));
 	EXPECT_EQ(posts[0], 2);
 	EXPECT_EQ(kicks[0], 0);
 	EXPECT_EQ(vgic_direct_take(&s),
@@ -1334,7 +1384,7 @@ TEST(vgic3, sync_folds_a_post_taken_but_not_yet_written)
 	ASSERT_TRUE(setup_post(2, 32));
 	ppi_setup(0, 3, 0x40);
 	enter_with_slot(0, &s);
-	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	sgi1r(1, SGI1R(3, 0x1));
 	s.posted = vgic_direct_take(&s); /* the slot was busy: the vector kept it aside */
 	ASSERT_EQ(LR_INTID(s.posted), 3);
 	vgic_sync_lrs(&g, 0, &s);
@@ -1359,7 +1409,7 @@ TEST(vgic3, direct_close_folds_a_waiting_post_and_sets_the_hint)
 	EXPECT_FALSE(vgic_needs_flush(&g, 0));
 	vgic_direct_open(&s);
 	EXPECT_EQ(mbox(0), mbox_open(0));
-	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	sgi1r(1, SGI1R(3, 0x1));
 	ASSERT_EQ(posts[0], 1);
 	vgic_direct_close(&g, 0, &s);
 	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
@@ -1380,7 +1430,7 @@ TEST(vgic3, flush_after_a_light_exit_folds_a_waiting_post)
 	ppi_setup(0, 3, 0x40);
 	ppi_setup(0, 4, 0x80);
 	enter_with_slot(0, &s);
-	vgic_sgi1r_write(&g, 1, SGI1R(3, 0x1));
+	sgi1r(1, SGI1R(3, 0x1));
 	ASSERT_EQ(posts[0], 1);
 	vgic_inject(&g, 0, 4); /* something for the model too: the flush must rescan */
 	vgic_flush_lrs(&g, 0, &s);

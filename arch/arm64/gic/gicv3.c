@@ -171,11 +171,14 @@ void arm64_gic_sgi_targets_init(const uint64_t *mpidr, unsigned count)
 	}
 }
 
+uint64_t arm64_gic_sgi1r(unsigned cpu, unsigned intid)
+{
+	return sgi1r_of_cpu[cpu % HYP_MAX_CPUS] | (uint64_t)intid << 24; /* INTID, bits [27:24] */
+}
+
 void arm64_gic_send_sgi(unsigned cpu, unsigned intid)
 {
-	dsb(ishst); /* the state change the SGI announces must be visible first */
-	write_sysreg(S3_0_C12_C11_5, sgi1r_of_cpu[cpu % HYP_MAX_CPUS] | (uint64_t)intid << 24);
-	isb();
+	arm64_gic_sgi1r_write(arm64_gic_sgi1r(cpu, intid));
 }
 
 void arm64_gic_clear_active_ppi(unsigned intid)

@@ -95,17 +95,6 @@ void vgic_kick_mask(struct vgic *g, uint32_t mask)
 	}
 }
 
-/** Tell every vCPU in mask that its mailbox holds a post; call with g->lock dropped. */
-void vgic_post_mask(struct vgic *g, uint32_t mask)
-{
-	while (mask && g->ops && g->ops->post) {
-		unsigned v = (unsigned)__builtin_ctz(mask);
-
-		mask &= mask - 1;
-		g->ops->post(g->ops_ctx, v);
-	}
-}
-
 /** The vCPU a GICD_IROUTER<n> value routes to. */
 unsigned vgic_spi_route(const struct vgic *g, uint64_t irouter)
 {
@@ -265,8 +254,24 @@ static uint32_t vgic_sgi1r_targets(const struct vgic *g, unsigned sender, uint64
 	return (uint32_t)(value & ICC_SGI1R_TARGET_LIST) & all;
 }
 
+/*
+ * The one vCPU a value names when it has a single bit set besides INTID, that bit in the
+ * TargetList: IRM = 0, RS = 0 and Aff3.Aff2.Aff1 = 0.0.0, where every vCPU sits. Any other value
+ * gives 16 or more (its lowest bit's position, 63 for none), as no VM has more than 16 vCPUs:
+ * the commonest IPI decoded in a few instructions, the rest left to vgic_sgi1r_targets().
+ */
+static inline unsigned vgic_sgi1r_single_target(uint64_t value)
+{
+	uint64_t bits = value & ~ICC_SGI1R_INTID;
+
+	if (bits & (bits - 1)) {
+		return 64; /* two bits or more */
+	}
+	return (unsigned)__builtin_ctzll(bits | BIT(63));
+}
+
 /* Post SGI intid to vCPU v's direct slot (see vgic3_internal.h); false: go through the model. */
-static bool vgic_sgi_post(struct vgic *g, unsigned v, unsigned intid)
+static inline bool vgic_sgi_post(struct vgic *g, unsigned v, unsigned intid)
 {
 	uint64_t m, lr = vgic_sgi_post_check(g, v, intid, &m);
 
@@ -274,20 +279,21 @@ static bool vgic_sgi_post(struct vgic *g, unsigned v, unsigned intid)
 }
 
 /*
- * Raise SGI intid on each vCPU in targets, posted to its direct slot or pending in the model,
- * then drop g->lock (taken by the caller) and kick or post.
+ * Raise SGI intid on each vCPU in targets, posted to its direct slot or pending in the model;
+ * kick the ones made pending. Returns those posted to, as a mask, for the caller to signal.
  */
-static void vgic_sgi_raise_unlock(struct vgic *g, unsigned sender, unsigned intid, uint32_t targets)
+static uint32_t vgic_sgi_raise(struct vgic *g, unsigned sender, unsigned intid, uint32_t targets)
 {
 	uint32_t kick = 0, post = 0;
 
+	spin_lock(&g->lock);
 	while (targets) {
 		unsigned v = (unsigned)__builtin_ctz(targets);
 		struct vgic_irq *irq = &g->cpu[v].priv[intid];
 
 		targets &= targets - 1;
 		if (v != sender && vgic_sgi_post(g, v, intid)) {
-			post |= (uint32_t)BIT(v); /* its exception vector writes the LR */
+			post |= (uint32_t)BIT(v); /* its CPU writes the LR, once told */
 			continue;
 		}
 		irq->pending = true;
@@ -297,38 +303,15 @@ static void vgic_sgi_raise_unlock(struct vgic *g, unsigned sender, unsigned inti
 	}
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
-	vgic_post_mask(g, post);
-}
-
-/* The general case of vgic_sgi_raise(), out of line so that its fast path needs no frame. */
-__attribute__((noinline)) static void vgic_sgi_raise_locked(struct vgic *g, unsigned sender,
-							    unsigned intid, uint32_t targets)
-{
-	spin_lock(&g->lock);
-	vgic_sgi_raise_unlock(g, sender, intid, targets);
-}
-
-/*
- * Raise SGI intid on the vCPUs in targets. The commonest IPI, to one other vCPU in the guest,
- * is posted without the model's lock; the post callback exists, as a slot was reserved.
- */
-static void vgic_sgi_raise(struct vgic *g, unsigned sender, unsigned intid, uint32_t targets)
-{
-	unsigned v = (unsigned)__builtin_ctz(targets | BIT(31));
-
-	if (targets == BIT(v) && v != sender && vgic_sgi_post(g, v, intid)) {
-		g->ops->post(g->ops_ctx, v); /* its exception vector writes the LR */
-		return;
-	}
-	vgic_sgi_raise_locked(g, sender, intid, targets);
+	return post;
 }
 
 /** Guest wrote ICC_SGI1R_EL1; see vgic3.h. */
-void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
+uint32_t vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 {
 	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
 
-	vgic_sgi_raise(g, sender, intid, vgic_sgi1r_targets(g, sender, value));
+	return vgic_sgi_raise(g, sender, intid, vgic_sgi1r_targets(g, sender, value));
 }
 
 /** Is a hardware-backed private interrupt of vcpu_id pending or active in the model? */
@@ -348,15 +331,28 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid)
 	return live;
 }
 
+/** The commonest ICC_SGI1R_EL1 write, posted without the model's lock; see vgic3.h. */
+unsigned vgic_sgi1r_post(struct vgic *g, unsigned sender, uint64_t value)
+{
+	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+	unsigned v = vgic_sgi1r_single_target(value);
+
+	if (v >= g->nr_vcpus || v == sender || !vgic_sgi_post(g, v, intid)) {
+		return VGIC_NO_POST;
+	}
+	return v;
+}
+
 /** An ICC_SGI1R_EL1 write from the exiting vCPU whose LRs are in s; see vgic3.h. */
-void vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value, struct gic_lr_state *s)
+uint32_t vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value,
+			       struct gic_lr_state *s)
 {
 	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
 	uint32_t targets = vgic_sgi1r_targets(g, sender, value); /* nr_vcpus is set at init */
 
 	if (targets != BIT(sender)) {
-		vgic_sgi_raise(g, sender, intid, targets);
-		return;
+		return vgic_sgi_raise(g, sender, intid, targets);
 	}
 	vgic_inject_direct(g, sender, intid, s); /* an SGI to itself: straight to an LR */
+	return 0;
 }

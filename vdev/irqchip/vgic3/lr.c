@@ -219,10 +219,9 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	}
 	/*
 	 * Everything eligible fits with one LR to spare: LR0 becomes the direct slot, if the
-	 * embedder has fast paths for it (it can deliver posts).
+	 * arch runs the fast paths for it (direct_ok: it also delivers the posts).
 	 */
-	direct = s->direct_ok && vcpu_id < g->nr_vcpus && g->ops && g->ops->post && p.cap >= 2 &&
-		 p.eligible < p.cap;
+	direct = s->direct_ok && vcpu_id < g->nr_vcpus && p.cap >= 2 && p.eligible < p.cap;
 	for (i = 0; i < p.count; i++) {
 		s->lr[direct + i] = vgic_lr_encode_locked(g, p.irq[i], p.intid[i], vcpu_id);
 	}

@@ -36,7 +36,8 @@ struct gic_lr_state {
 	 * vCPU posted in this vCPU's mailbox. The model learns of it at the next full exit.
 	 */
 	bool direct;
-	bool direct_ok; /**< set by the arch: it runs the fast paths for this vCPU */
+	bool direct_ok; /**< set by the arch: it runs the fast paths and delivers posts to the vCPU
+			 */
 	uint64_t direct_hw_lr;
 	uint64_t posted;	   /**< a post taken from the mailbox while the slot was busy */
 	struct vgic_mbox *mailbox; /**< the vGIC's mailbox for this vCPU, set by a flush */
@@ -112,8 +113,6 @@ struct vgic_cpu {
 struct vgic_ops {
 	/** vcpu_id has a newly pending interrupt: make it re-enter (IPI its pCPU, wake it). */
 	void (*kick)(void *ctx, unsigned vcpu_id);
-	/** vcpu_id's mailbox got a post: make its CPU write it into the direct slot. */
-	void (*post)(void *ctx, unsigned vcpu_id);
 };
 
 struct vgic {
@@ -121,16 +120,17 @@ struct vgic {
 	unsigned nr_vcpus;
 	unsigned nr_spis;
 	uint32_t ctlr; /**< GICD_CTLR */
+	/*
+	 * Bit v set: vCPU v may have something to put in its list registers. Every state change
+	 * sets it; a flush that finds nothing eligible clears it, so the common exit (nothing
+	 * pending, nothing in the LRs) skips the scan of every interrupt. Near the start: every
+	 * light exit and post reads it, and an offset below 4 KiB is one instruction shorter.
+	 */
+	uint32_t flush_hint;
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	const struct vgic_ops *ops;
 	void *ops_ctx;
-	/*
-	 * Bit v set: vCPU v may have something to put in its list registers. Every state change
-	 * sets it; a flush that finds nothing eligible clears it, so the common exit (nothing
-	 * pending, nothing in the LRs) skips the scan of every interrupt.
-	 */
-	uint32_t flush_hint;
 	/*
 	 * Candidates: a superset of the interrupts with any state (pending, line high, active, in
 	 * an LR), one bit per INTID. Set wherever such state appears, cleared lazily by the scans
@@ -155,10 +155,26 @@ int __must_check vgic_init(struct vgic *g, unsigned nr_vcpus, unsigned nr_spis,
 			   const struct vgic_ops *ops, void *ctx);
 /** Back to the architectural reset state (guest reboot); hw mappings are kept. */
 void vgic_reset(struct vgic *g);
-/** Guest wrote ICC_SGI1R_EL1 (GICv3 IHI0069 H §12.2.22): raise the SGIs it names. */
-void vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value);
+/**
+ * Guest wrote ICC_SGI1R_EL1 (GICv3 IHI0069 H §12.2.22): raise the SGIs it names. Returns the
+ * vCPUs whose mailbox got a post, as a mask: the caller makes each one's CPU write it into the
+ * direct slot (only an arch that set direct_ok opens mailboxes, so only it ever gets a post).
+ * A vCPU never posts to itself, so those CPUs are all other than the sender's.
+ */
+uint32_t __must_check vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value);
 /** vgic_sgi1r_write() by the exiting vCPU sender, whose synced LRs are s (SGIs to itself). */
-void vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value, struct gic_lr_state *s);
+uint32_t __must_check vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value,
+					    struct gic_lr_state *s);
+/** vgic_sgi1r_post() made no post. */
+#define VGIC_NO_POST VGIC_MAX_VCPUS
+/**
+ * The commonest ICC_SGI1R_EL1 write, one SGI to one other vCPU, when it can be posted to that
+ * vCPU's open direct slot without the model's lock: then posted, and that vCPU returned, for
+ * the caller to tell as vgic_sgi1r_write() says. VGIC_NO_POST: nothing was done, the write is
+ * vgic_sgi1r_write_from()'s. It reads and changes nothing of the sender (its LRs may hold
+ * anything).
+ */
+unsigned __must_check vgic_sgi1r_post(struct vgic *g, unsigned sender, uint64_t value);
 /** Make an interrupt pending as an edge event (SGI/PPI on vcpu_id; SPIs ignore vcpu_id). */
 void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid);
 /**

@@ -298,13 +298,27 @@ bool vgic_group_is_enabled(const struct vgic *g, const struct vgic_irq *irq, uns
  * - Fields are read once each (VGIC_READ_ONCE): they may change meanwhile, as said.
  */
 #define VGIC_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define VGIC_READ_BYTE(x) (*(const volatile uint8_t *)&(x)) /* a bool, as its byte */
 
-/** The SGI's state permits a post: enabled, and no state of its own the model would merge. */
+/*
+ * The SGI's state permits a post: enabled, and no state of its own the model would merge.
+ * SGIs are edge-triggered and gated only by their enable bit, GICv3 IHI0069 H §12.11.4.
+ */
 static inline bool vgic_sgi_may_post(const struct vgic_irq *irq)
 {
-	/* SGIs are edge-triggered and gated only by their enable bit, GICv3 IHI0069 H §12.11.4 */
-	return VGIC_READ_ONCE(irq->enabled) && !VGIC_READ_ONCE(irq->pending) &&
-	       !VGIC_READ_ONCE(irq->active) && !VGIC_READ_ONCE(irq->in_lr);
+	/* Flags read as bytes (a volatile bool gets masked to one bit), three tested as one. */
+	unsigned state =
+	    VGIC_READ_BYTE(irq->pending) | VGIC_READ_BYTE(irq->active) | VGIC_READ_BYTE(irq->in_lr);
+
+	return VGIC_READ_BYTE(irq->enabled) != 0 && state == 0;
+}
+
+/** The ICH_LR<n>_EL2 of SGI intid pending, GICv3 IHI0069 H §12.4.6 (never HW: no pINTID). */
+static inline uint64_t vgic_sgi_lr(const struct vgic_irq *irq, unsigned intid)
+{
+	return intid | (uint64_t)VGIC_READ_ONCE(irq->priority) << ICH_LR_PRIORITY_SHIFT |
+	       (uint64_t)VGIC_READ_BYTE(irq->group1) << 60 /* ICH_LR_GROUP */ |
+	       ICH_LR_STATE_PENDING;
 }
 
 /*
@@ -315,17 +329,19 @@ static inline bool vgic_sgi_may_post(const struct vgic_irq *irq)
  */
 static inline uint64_t vgic_sgi_post_check(struct vgic *g, unsigned v, unsigned intid, uint64_t *m)
 {
-	const struct vgic_irq *irq = &g->cpu[v].priv[intid];
+	struct vgic_cpu *c = &g->cpu[v];
+	const struct vgic_irq *irq = &c->priv[intid];
+	uint64_t lr;
 
-	*m = __atomic_load_n(&g->cpu[v].mbox.word, __ATOMIC_ACQUIRE);
-	if (!vgic_mbox_is_open(*m) || vgic_needs_flush(g, v) || !vgic_sgi_may_post(irq)) {
+	*m = __atomic_load_n(&c->mbox.word, __ATOMIC_ACQUIRE);
+	if (!vgic_mbox_is_open(*m) || vgic_needs_flush(g, v)) {
 		return 0;
 	}
-	return intid | (uint64_t)VGIC_READ_ONCE(irq->priority) << ICH_LR_PRIORITY_SHIFT |
-	       (VGIC_READ_ONCE(irq->group1) ? ICH_LR_GROUP : 0) | ICH_LR_STATE_PENDING;
+	lr = vgic_sgi_lr(irq, intid); /* read before the test: the address is computed once */
+	return vgic_sgi_may_post(irq) ? lr : 0;
 }
 
-/* Commit: the post is made if v's mailbox still holds m; then v's CPU must be told (ops->post). */
+/* Commit: the post is made if v's mailbox still holds m; then v's CPU must be told of it. */
 static inline bool vgic_sgi_post_commit(struct vgic *g, unsigned v, uint64_t m, uint64_t lr)
 {
 	return __atomic_compare_exchange_n(&g->cpu[v].mbox.word, &m, lr, false, __ATOMIC_ACQ_REL,
@@ -338,7 +354,6 @@ uint32_t vgic_irq_kick_mask_locked(const struct vgic *g, const struct vgic_irq *
 				   unsigned intid);
 uint32_t vgic_spi_kick_mask_locked(const struct vgic *g);
 void vgic_kick_mask(struct vgic *g, uint32_t mask);
-void vgic_post_mask(struct vgic *g, uint32_t mask);
 unsigned vgic_spi_route(const struct vgic *g, uint64_t irouter);
 
 #endif

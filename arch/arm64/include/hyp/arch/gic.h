@@ -29,6 +29,15 @@ void arm64_gic_enable_spi(unsigned intid, uint64_t target_mpidr);
 void arm64_gic_sgi_targets_init(const uint64_t *mpidr, unsigned count);
 /** Raise SGI intid on CPU cpu (an index into the list given to arm64_gic_sgi_targets_init). */
 void arm64_gic_send_sgi(unsigned cpu, unsigned intid);
+/** The ICC_SGI1R_EL1 value arm64_gic_send_sgi(cpu, intid) writes, to keep for later. */
+uint64_t arm64_gic_sgi1r(unsigned cpu, unsigned intid);
+/** Raise the SGI an arm64_gic_sgi1r() value names, GICv3 IHI0069 H §12.2.22. */
+static inline void arm64_gic_sgi1r_write(uint64_t sgi1r)
+{
+	dsb(ishst); /* the state change the SGI announces must be visible first */
+	write_sysreg(S3_0_C12_C11_5, sgi1r);
+	isb();
+}
 /** Acknowledge (ICC_IAR1_EL1): the INTID, or 1023 when nothing is pending. */
 static inline unsigned arm64_gic_ack(void)
 {

@@ -10,7 +10,7 @@
 #define HYP_TEXT_OFFSET 0x200000
 
 /* Offset of struct vcpu.exits[], for the assembly fast path (checked in arch/arm64/vcpu.c). */
-#define VCPU_EXITS_OFFSET 0x550
+#define VCPU_EXITS_OFFSET 0x558
 
 /* Why the EL2 vector was taken, passed to arm64_trap_entry(). */
 #define EXIT_REASON_SYNC 0
