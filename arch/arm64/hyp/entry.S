@@ -135,7 +135,7 @@ hyp_vectors:
  * Synchronous exit from an AArch64 guest. Two calls with constant answers and no side effect
  * are answered here, before any register is saved: the null hypercall (TESSERA_HC_NOP, how
  * exit cost is measured) and PSCI_VERSION. Both still count as HVC exits. Data aborts and
- * trapped MSR/MRS, the exits a running guest takes most, try the light path (guest_light);
+ * trapped MSR/MRS, the exits a running guest takes most, try their light path (light_path);
  * every other exit takes the full path to C. Interrupts that became pending meanwhile are not
  * missed: they are signalled to this CPU and taken as soon as the guest runs again.
  */
@@ -144,9 +144,9 @@ guest_sync:
 	mrs	x1, esr_el2
 	ubfx	x0, x1, #26, #6			/* ESR_EL2.EC */
 	cmp	x0, #0x24			/* EC_DABT_LOW */
-	b.eq	guest_light
+	b.eq	guest_dabt
 	cmp	x0, #0x18			/* EC_SYSREG */
-	b.eq	guest_light
+	b.eq	guest_sysreg
 	cmp	x0, #0x16			/* EC_HVC64 */
 	b.ne	1f
 	ldr	x0, [sp]			/* the guest's x0: the function ID */
@@ -181,29 +181,39 @@ guest_sync:
 	b	guest_resume
 
 /*
- * The light path: x0-x30 go to the frame, ELR_EL2 and SPSR_EL2 stay in their registers, and
- * arm64_trap_light(vcpu, esr) emulates the access. LIGHT_RESUME: reload x0-x30 and return.
- * Otherwise the frame is completed and C finishes the exit: LIGHT_FINISH after an emulated
- * access (arm64_trap_finish), LIGHT_FULL when nothing was done (arm64_trap_sync, from scratch).
+ * The light path of one exception class: x0-x30 go to the frame, ELR_EL2 and SPSR_EL2 stay in
+ * their registers, and the class's handler (vcpu, esr) emulates the access. LIGHT_RESUME:
+ * reload x0-x30 and return. Otherwise the frame is completed and C finishes the exit:
+ * LIGHT_FINISH after an emulated access (arm64_trap_finish), LIGHT_FULL when nothing was done
+ * (arm64_trap_sync, from scratch). Expects x1 = ESR_EL2 and the guest's x0/x1 on the stack.
  */
-guest_light:
+.macro light_path handler
 	mrs	x0, tpidr_el2
 	save_caller_saved
 	save_callee_saved x0
-	bl	arm64_trap_light
+	bl	\handler
 	mrs	x1, tpidr_el2
-	cbnz	w0, 1f
+	cbnz	w0, light_slow
 	restore_gprs x1
 	eret
 	dsb	nsh
 	isb
-1:	save_elr_spsr x1
+.endm
+
+guest_dabt:
+	light_path arm64_dabt_light
+guest_sysreg:
+	light_path arm64_sysreg_light
+
+/* A light path that did not resume: x0 = LIGHT_FINISH or LIGHT_FULL, x1 = the vCPU. */
+light_slow:
+	save_elr_spsr x1
 	cmp	w0, #LIGHT_FINISH
 	mov	x0, x1
-	b.ne	2f
+	b.ne	1f
 	bl	arm64_trap_finish
 	b	guest_resume
-2:	bl	arm64_trap_sync
+1:	bl	arm64_trap_sync
 	b	guest_resume
 
 /*

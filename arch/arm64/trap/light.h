@@ -2,7 +2,8 @@
 /*
  * Light exits: what decides whether an exit may skip the vGIC save/sync/flush and the scheduler,
  * shared by the full path (trap.c) and the light handlers of the commonest classes (dabt.c,
- * sysreg.c), which guest_light calls with x0-x30 saved and ELR_EL2/SPSR_EL2 left in place.
+ * sysreg.c), which the vector's light_path calls with x0-x30 saved and ELR_EL2/SPSR_EL2 left
+ * in place.
  */
 #ifndef ARM64_TRAP_LIGHT_H
 #define ARM64_TRAP_LIGHT_H

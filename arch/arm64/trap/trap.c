@@ -114,20 +114,6 @@ struct vcpu *arm64_trap_sync(struct vcpu *v)
 	return exit_finish(v);
 }
 
-unsigned arm64_trap_light(struct vcpu *v, uint64_t esr);
-
-/*
- * The light path of the commonest exits, data aborts and MSR/MRS, called from guest_light with
- * x0-x30 saved but ELR_EL2 and SPSR_EL2 left in their registers. Says what the vector does next
- * (LIGHT_* in layout.h).
- */
-unsigned arm64_trap_light(struct vcpu *v, uint64_t esr)
-{
-	unsigned ec = (unsigned)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
-
-	return ec == EC_DABT_LOW ? arm64_dabt_light(v, esr) : arm64_sysreg_light(v, esr);
-}
-
 struct vcpu *arm64_trap_finish(struct vcpu *v);
 
 /* A light exit whose handler changed what the model or the scheduler must see: finish it. */

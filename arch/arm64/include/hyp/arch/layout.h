@@ -17,7 +17,7 @@
 #define EXIT_REASON_IRQ 1
 #define EXIT_REASON_SERROR 2
 
-/* What arm64_trap_light() tells the vector to do next. */
+/* What a light-path handler (arm64_dabt_light, arm64_sysreg_light) tells the vector to do next. */
 #define LIGHT_RESUME 0 /* emulated, nothing else to do: reload x0-x30 and return */
 #define LIGHT_FINISH 1 /* emulated: finish the exit (arm64_trap_finish) */
 #define LIGHT_FULL 2   /* not attempted: the whole exit in C (arm64_trap_sync) */
