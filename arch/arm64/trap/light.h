@@ -25,7 +25,7 @@ static inline bool light_may_begin(const struct vcpu *v)
 /* After the handler: nothing for the vGIC to flush to this vCPU's list registers. */
 static inline bool light_vgic_keeps(const struct vcpu *v)
 {
-	return v->arch.gic.used_lrs == v->arch.gic.direct && !vgic_needs_flush(&v->vm->vgic, v->id);
+	return vgic_lrs_quiet(&v->arch.gic) && !vgic_needs_flush(&v->vm->vgic, v->id);
 }
 
 /*

@@ -445,6 +445,7 @@ void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct
 		vgic_cand_mark_locked(g, vcpu_id, intid);
 		if (vgic_irq_is_deliverable_locked(g, irq, intid)) {
 			s->lr[s->used_lrs++] = vgic_lr_encode_locked(g, irq, intid, vcpu_id);
+			s->quiet = false;
 		} else {
 			vgic_hint_mask(g, bit); /* not deliverable now: the model keeps it */
 		}
@@ -461,6 +462,7 @@ void vgic_direct_open(struct gic_lr_state *s)
 {
 	uint64_t closed = VGIC_MBOX_CLOSED, open;
 
+	s->quiet = s->used_lrs == s->direct;
 	if (!s->direct) {
 		return;
 	}

@@ -38,6 +38,12 @@ struct gic_lr_state {
 	bool direct;
 	bool direct_ok; /**< set by the arch: it runs the fast paths and delivers posts to the vCPU
 			 */
+	/*
+	 * Since this entry, the LRs hold nothing the model does not know: nothing is listed beside
+	 * the empty direct slot and no fast path or injection has written an LR. Set by
+	 * vgic_direct_open() at every entry, cleared by whatever writes an LR in the meantime.
+	 */
+	bool quiet;
 	uint64_t direct_hw_lr;
 	uint64_t posted;	   /**< a post taken from the mailbox while the slot was busy */
 	struct vgic_mbox *mailbox; /**< the vGIC's mailbox for this vCPU, set by a flush */
@@ -229,8 +235,12 @@ static inline bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot)
 		return false; /* closed, or a post waits for this slot: the full path sorts it out
 			       */
 	}
-	return __atomic_compare_exchange_n(&s->mailbox->word, &m, m | VGIC_MBOX_BUSY, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	if (!__atomic_compare_exchange_n(&s->mailbox->word, &m, m | VGIC_MBOX_BUSY, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		return false;
+	}
+	s->quiet = false; /* the caller writes the slot */
+	return true;
 }
 
 /** The LR another vCPU posted for the direct slot, or 0; the slot is then BUSY. */
@@ -248,17 +258,19 @@ static inline uint64_t vgic_direct_take(struct gic_lr_state *s)
 					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		return 0;
 	}
+	s->quiet = false; /* the caller writes the slot, or keeps the post in s->posted */
 	return m;
 }
-/** Before entry, after vgic_flush_lrs(): open the direct slot (if any) to the fast paths. */
+/** Before entry, after vgic_flush_lrs(): open the direct slot (if any) to the fast paths; quiet. */
 void vgic_direct_open(struct gic_lr_state *s);
-/** May this vCPU's LR state be left in hardware across a light exit (nothing there to fold)? */
+/**
+ * May this vCPU's LR state be left in hardware across a light exit (nothing there to fold)?
+ * A post waiting in the mailbox does not count: it is an SGI still on its way, which the post
+ * SGI writes into the slot once the guest runs, or the next full exit folds.
+ */
 static inline bool vgic_lrs_quiet(const struct gic_lr_state *s)
 {
-	/* Closed or open (not busy, no post): no fast path has written the slot, no post waits. */
-	return s->used_lrs == s->direct &&
-	       (!s->direct || (__atomic_load_n(&s->mailbox->word, __ATOMIC_RELAXED) &
-			       (ICH_LR_STATE_MASK | VGIC_MBOX_BUSY)) == 0);
+	return s->quiet;
 }
 /** A light exit turned out to need the full path: close the mailbox, fold a post into the model. */
 void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
