@@ -794,6 +794,8 @@ TEST(vgic3, direct_injection_survives_flush_and_sync)
 #define GICR_ISACTIVER0 (GICR_SGI + 0x0300)
 #define SGI1R(intid, targets) ((uint64_t)(intid) << 24 | (uint64_t)(targets))
 #define TIMER_PPI 27U
+/* SGI 3 at priority 0x40, group 1, pending: what a post of it puts in the mailbox. */
+#define SGI3_LR (3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING)
 /* What the flush encodes for the forwarded timer set up by direct_timer_setup(). */
 #define TIMER_LR                                                                                   \
 	(TIMER_PPI | (uint64_t)TIMER_PPI << ICH_LR_PINTID_SHIFT | ICH_LR_HW | ICH_LR_GROUP |       \
@@ -902,8 +904,7 @@ TEST(vgic3, flush_with_direct_ok_reserves_lr0_and_places_after_it)
 	EXPECT_TRUE(s.direct);
 	ASSERT_EQ(s.used_lrs, 2);
 	EXPECT_EQ(s.lr[0], 0);
-	EXPECT_EQ(s.lr[1],
-		  3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(s.lr[1], SGI3_LR);
 	EXPECT_EQ(s.lr[2] | s.lr[3], 0);
 }
 
@@ -994,8 +995,6 @@ TEST(vgic3, flush_encodes_direct_hw_lr_only_for_an_enabled_stateless_timer)
 
 TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
 {
-	const uint64_t sgi3 =
-	    3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING;
 	struct gic_lr_state s1;
 
 	ASSERT_TRUE(setup_post(2, 32));
@@ -1006,7 +1005,7 @@ TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
 	EXPECT_EQ(posts[1], 1);
 	EXPECT_EQ(posts[0], 0);
 	EXPECT_EQ(kicks[0] + kicks[1], 0);
-	EXPECT_EQ(mbox(1), sgi3);
+	EXPECT_EQ(mbox(1), SGI3_LR);
 	/* The model is left alone: the receiver folds the post at its next full exit. */
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0);
 	EXPECT_FALSE(vgic_needs_flush(&g, 1));
@@ -1022,15 +1021,13 @@ TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
 	EXPECT_TRUE(s1.direct);
 	ASSERT_EQ(s1.used_lrs, 2);
 	EXPECT_EQ(s1.lr[0], 0);
-	EXPECT_EQ(s1.lr[1], sgi3);
+	EXPECT_EQ(s1.lr[1], SGI3_LR);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0); /* the LR holds it */
 }
 
 /* The arch's first try, without the lock: one SGI to one other vCPU whose slot is open. */
 TEST(vgic3, sgi1r_post_posts_one_sgi_to_one_other_open_vcpu)
 {
-	const uint64_t sgi3 =
-	    3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING;
 	struct gic_lr_state s0, s1;
 
 	ASSERT_TRUE(setup_post(2, 32));
@@ -1039,14 +1036,14 @@ TEST(vgic3, sgi1r_post_posts_one_sgi_to_one_other_open_vcpu)
 	enter_with_slot(0, &s0);
 	enter_with_slot(1, &s1);
 	EXPECT_EQ(vgic_sgi1r_post(&g, 0, SGI1R(3, 0x2)), 1);
-	EXPECT_EQ(mbox(1), sgi3);
+	EXPECT_EQ(mbox(1), SGI3_LR);
 	EXPECT_EQ(vgic_sgi1r_post(&g, 1, SGI1R(5, 0x1)), 0);
 	EXPECT_EQ(LR_INTID(mbox(0)), 5);
 	EXPECT_EQ(kicks[0] + kicks[1], 0);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0); /* the model is untouched */
 	/* The mailbox is full: no second post, and nothing done for the model to see. */
 	EXPECT_EQ(vgic_sgi1r_post(&g, 0, SGI1R(3, 0x2)), VGIC_NO_POST);
-	EXPECT_EQ(mbox(1), sgi3);
+	EXPECT_EQ(mbox(1), SGI3_LR);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0);
 	EXPECT_EQ(kicks[1], 0);
 }
@@ -1095,6 +1092,18 @@ TEST(vgic3, sgi1r_post_leaves_every_other_write_untouched)
 	EXPECT_EQ(mbox(0), VGIC_MBOX_CLOSED);
 }
 
+/* vCPU 1 entered with its slot open and SGI 3 enabled; the first half of a post of SGI 3 to it. */
+static bool check_sgi3_post(struct gic_lr_state *s1, uint64_t *m, uint64_t *lr)
+{
+	if (!setup_post(2, 32)) {
+		return false;
+	}
+	ppi_setup(1, 3, 0x40);
+	enter_with_slot(1, s1);
+	*lr = vgic_sgi_post_check(&g, 1, 3, m);
+	return *lr == SGI3_LR;
+}
+
 /*
  * The lockless post, check then commit, with the receiver exiting and entering again in
  * between: SGI 3 became pending in the model meanwhile and the new entry lists it. The word the
@@ -1105,11 +1114,7 @@ TEST(vgic3, sgi_post_checked_in_one_entry_cannot_land_in_the_next)
 	struct gic_lr_state s1;
 	uint64_t m, lr;
 
-	ASSERT_TRUE(setup_post(2, 32));
-	ppi_setup(1, 3, 0x40);
-	enter_with_slot(1, &s1);
-	lr = vgic_sgi_post_check(&g, 1, 3, &m);
-	ASSERT_TRUE(lr != 0);
+	ASSERT_TRUE(check_sgi3_post(&s1, &m, &lr));
 	EXPECT_EQ(m, mbox_open(1));
 	vgic_sync_lrs(&g, 1, &s1); /* the receiver exits */
 	vgic_inject(&g, 1, 3);
@@ -1129,11 +1134,7 @@ TEST(vgic3, sgi_post_racing_a_disable_is_folded_as_pending_not_listed)
 	struct gic_lr_state s1;
 	uint64_t m, lr;
 
-	ASSERT_TRUE(setup_post(2, 32));
-	ppi_setup(1, 3, 0x40);
-	enter_with_slot(1, &s1);
-	lr = vgic_sgi_post_check(&g, 1, 3, &m);
-	ASSERT_TRUE(lr != 0);
+	ASSERT_TRUE(check_sgi3_post(&s1, &m, &lr));
 	wr(&vgic_redist_ops, GICR(1, GICR_ICENABLER0), 4, BIT(3)); /* another vCPU disables it */
 	EXPECT_TRUE(vgic_sgi_post_commit(&g, 1, m, lr));
 	EXPECT_EQ(mbox(1), lr);
@@ -1338,8 +1339,6 @@ TEST(vgic3, lrs_are_quiet_from_entry_until_an_lr_is_written)
 
 TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
 {
-	const uint64_t sgi3 =
-	    3 | 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING;
 	struct gic_lr_state s, noslot;
 
 	ASSERT_TRUE(setup_post(2, 32));
@@ -1349,12 +1348,12 @@ TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
 	EXPECT_EQ(vgic_direct_take(&s), 0); /* open, empty */
 	EXPECT_EQ(mbox(0), mbox_open(0));
 	sgi1r(1, SGI1R(3, 0x1));
-	ASSERT_EQ(mbox(0), sgi3);
+	ASSERT_EQ(mbox(0), SGI3_LR);
 	noslot = s;
 	noslot.direct = false;
 	EXPECT_EQ(vgic_direct_take(&noslot), 0);
-	EXPECT_EQ(mbox(0), sgi3);
-	EXPECT_EQ(vgic_direct_take(&s), sgi3);
+	EXPECT_EQ(mbox(0), SGI3_LR);
+	EXPECT_EQ(vgic_direct_take(&s), SGI3_LR);
 	EXPECT_EQ(mbox(0), mbox_busy(0));
 	EXPECT_EQ(vgic_direct_take(&s), 0);
 	EXPECT_EQ(mbox(0), mbox_busy(0));
