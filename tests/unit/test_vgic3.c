@@ -128,7 +128,7 @@ TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
 	};
 	static const struct vgic_reg const_fields[] = {
 	    {.offset = 0x80,
-	     .len = 4,
+	     .end = 0x84,
 	     .bpi = 1,
 	     .widths = VGIC_W32,
 	     .flags = VGIC_REG_FLAG_CONST,
@@ -144,7 +144,7 @@ TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
 
 		EXPECT_TRUE(vgic_regs_are_well_formed(t->regs, t->count));
 		/* Every table fits in its 64 KiB frame, which its index covers. */
-		EXPECT_EQ(vgic_table_limit(t), (uint64_t)last->offset + last->len);
+		EXPECT_EQ(vgic_table_limit(t), (uint64_t)last->end);
 		EXPECT_TRUE(vgic_table_limit(t) <= VGIC_FRAME_SIZE);
 		EXPECT_TRUE(t->count <= UINT8_MAX);
 	}
@@ -166,7 +166,7 @@ static const struct vgic_reg *bsearch_reg(const struct vgic_table *t, uint64_t o
 
 		if (offset < t->regs[mid].offset) {
 			hi = mid;
-		} else if (offset >= (uint64_t)t->regs[mid].offset + t->regs[mid].len) {
+		} else if (offset >= t->regs[mid].end) {
 			lo = mid + 1;
 		} else {
 			return &t->regs[mid];

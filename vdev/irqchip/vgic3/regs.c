@@ -13,6 +13,8 @@
 
 #define VGIC_ICFGR_EDGE 2U /* Int_config[1]: 1 = edge-triggered, GICv3 IHI0069 H §12.9.9 */
 
+_Static_assert(sizeof(struct vgic_reg) == 32, "a table lookup scales its index by a shift");
+
 /* The interrupt a bits-per-IRQ field names, or NULL when it is RAZ/WI in this frame. */
 static struct vgic_irq *vgic_mmio_irq(const struct vgic_mmio *m, unsigned intid)
 {
@@ -107,14 +109,14 @@ int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t va
 	return 0;
 }
 
-/* Some width allowed, only 1, 2, 4 or 8; offset and len multiples of each (so of the widest). */
+/* Some width allowed, only 1, 2, 4 or 8; offset and end multiples of each (so of the widest). */
 static bool vgic_reg_is_aligned(const struct vgic_reg *r)
 {
 	if (r->widths == 0 || (r->widths & ~VGIC_W_ALL)) {
 		return false;
 	}
 	for (unsigned w = 1; w <= 8; w <<= 1) {
-		if ((r->widths & BIT(w)) && ((r->offset | r->len) & (w - 1))) {
+		if ((r->widths & w) && ((r->offset | r->end) & (w - 1))) {
 			return false;
 		}
 	}
@@ -130,13 +132,14 @@ bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		bool plain = t[i].read && t[i].write, fields = t[i].field_read && t[i].field_write;
 
-		if (t[i].len == 0 || !(t[i].bpi ? fields : plain) || !vgic_reg_is_aligned(&t[i])) {
+		if (t[i].end <= t[i].offset || !(t[i].bpi ? fields : plain) ||
+		    !vgic_reg_is_aligned(&t[i])) {
 			return false;
 		}
 		if (t[i].bpi && (t[i].flags & VGIC_REG_FLAG_CONST)) {
 			return false;
 		}
-		if (i > 0 && t[i].offset < (uint64_t)t[i - 1].offset + t[i - 1].len) {
+		if (i > 0 && t[i].offset < t[i - 1].end) {
 			return false;
 		}
 	}
@@ -310,8 +313,7 @@ static void vgic_table_index(const struct vgic_table *t)
 	size_t b = 0;
 
 	for (size_t i = 0; i < t->count && b < VGIC_INDEX_SIZE; i++) {
-		uint64_t last =
-		    ((uint64_t)t->regs[i].offset + t->regs[i].len - 1) >> VGIC_INDEX_SHIFT;
+		uint64_t last = ((uint64_t)t->regs[i].end - 1) >> VGIC_INDEX_SHIFT;
 		size_t end = (size_t)MIN(last + 1, (uint64_t)VGIC_INDEX_SIZE);
 
 		if (end > b) {

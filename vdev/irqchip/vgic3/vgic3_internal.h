@@ -16,13 +16,13 @@
 #define VGIC_NR_SGIS 16 /* INTIDs 0-15; PPIs are 16-31 */
 
 /*
- * Access widths a register accepts: bit n for an n-byte access. Only powers of two are ever set,
- * so one test of bit `width` also rejects widths that are not 1, 2, 4 or 8.
+ * Access widths a register accepts, each flag the width in bytes it allows: an access of width
+ * w is allowed when widths & w is set and w is a power of two (vgic_reg_allows()).
  */
-#define VGIC_W8 BIT(1)
-#define VGIC_W16 BIT(2)
-#define VGIC_W32 BIT(4)
-#define VGIC_W64 BIT(8)
+#define VGIC_W8 1U
+#define VGIC_W16 2U
+#define VGIC_W32 4U
+#define VGIC_W64 8U
 #define VGIC_W_ALL (VGIC_W8 | VGIC_W16 | VGIC_W32 | VGIC_W64)
 
 /* GICD_CTLR / GICR_* bits, GICv3 IHI0069 H §12.9.4 (DS=1 layout) */
@@ -66,37 +66,43 @@ typedef void vgic_field_write_fn(struct vgic_irq *irq, unsigned intid, uint32_t 
 #define VGIC_REG_FLAG_CONST BIT(0)
 
 /**
- * One register or register array. With bpi != 0 the range holds bpi bits per INTID, starting
- * at INTID 0, and the walker calls field_read/field_write once per INTID covered; otherwise
- * read/write see the whole access. offset and len are multiples of the widest access allowed,
- * so an aligned access of an allowed width never crosses the end (vgic_regs_are_well_formed).
+ * One register or register array, [offset, end) of the frame. With bpi != 0 the range holds bpi
+ * bits per INTID, starting at INTID 0, and the walker calls field_read/field_write once per
+ * INTID covered; otherwise read/write see the whole access. offset and end are multiples of the
+ * widest access allowed, so an aligned access of an allowed width never crosses the end
+ * (vgic_regs_are_well_formed). 32 bytes, so that an index scales by a shift: the handlers of
+ * the two kinds share their slots, as bpi says which kind a row is.
  */
 struct vgic_reg {
 	uint32_t offset;
-	uint32_t len;	 /**< bytes covered by the range */
-	uint8_t bpi;	 /**< bits per interrupt, 0 for a plain register */
-	uint8_t flags;	 /**< VGIC_REG_FLAG_* */
-	uint16_t widths; /**< VGIC_W* */
-	vgic_reg_read_fn *read;
-	vgic_reg_write_fn *write;
-	vgic_field_read_fn *field_read;
-	vgic_field_write_fn *field_write;
+	uint32_t end;	/**< the first byte past the range: the lookup compares it alone */
+	uint8_t bpi;	/**< bits per interrupt, 0 for a plain register */
+	uint8_t flags;	/**< VGIC_REG_FLAG_* */
+	uint8_t widths; /**< VGIC_W* */
+	union {
+		vgic_reg_read_fn *read;		/**< bpi == 0 */
+		vgic_field_read_fn *field_read; /**< bpi != 0 */
+	};
+	union {
+		vgic_reg_write_fn *write;	  /**< bpi == 0 */
+		vgic_field_write_fn *field_write; /**< bpi != 0 */
+	};
 };
 
 #define VGIC_REG(off, size, w, rd, wr)                                                             \
 	{                                                                                          \
-		.offset = (off), .len = (size), .widths = (w), .read = (rd), .write = (wr)         \
+		.offset = (off), .end = (off) + (size), .widths = (w), .read = (rd), .write = (wr) \
 	}
 /* A register whose reads are constant after vgic_init(): read without the lock. */
 #define VGIC_REG_CONST(off, size, w, rd, wr)                                                       \
 	{                                                                                          \
-		.offset = (off), .len = (size), .widths = (w), .flags = VGIC_REG_FLAG_CONST,       \
-		.read = (rd), .write = (wr)                                                        \
+		.offset = (off), .end = (off) + (size), .widths = (w),                             \
+		.flags = VGIC_REG_FLAG_CONST, .read = (rd), .write = (wr)                          \
 	}
 /* A bits-per-IRQ range for nr INTIDs; byte access only where the spec allows it (bpi 8). */
 #define VGIC_REG_IRQ(off, nr, bits, rd, wr)                                                        \
 	{                                                                                          \
-		.offset = (off), .len = (nr) * (bits) / 8, .bpi = (bits),                          \
+		.offset = (off), .end = (off) + (nr) * (bits) / 8, .bpi = (bits),                  \
 		.widths = (bits) == 8 ? VGIC_W8 | VGIC_W32 : VGIC_W32, .field_read = (rd),         \
 		.field_write = (wr)                                                                \
 	}
@@ -146,12 +152,15 @@ static inline bool vgic_access_is_valid(uint64_t offset, unsigned width)
 }
 
 /*
- * r accepts an access of width at offset: an allowed width (a power of two, see VGIC_W8) and
- * naturally aligned. The entry is aligned to its widths, so the access stays inside it.
+ * r accepts an access of width at offset: a width it allows, naturally aligned. widths holds
+ * only the flags 1, 2, 4 and 8, so a width sharing a bit with it is one of those or a sum of
+ * them, and the alignment test rejects sums (as vgic_access_is_valid()). The entry is aligned
+ * to its widths, so the access stays inside it.
  */
 static inline bool vgic_reg_allows(const struct vgic_reg *r, uint64_t offset, unsigned width)
 {
-	return width < 16 && ((r->widths >> width) & 1) && (offset & (width - 1)) == 0;
+	/* Only the low bits of the offset matter: tested as 32 bits, no widening needed. */
+	return (r->widths & width) != 0 && (((uint32_t)offset | width) & (width - 1)) == 0;
 }
 
 /** Where t's last register ends: offsets from there up are reserved. */
@@ -163,7 +172,7 @@ static inline uint64_t vgic_table_limit(const struct vgic_table *t)
 		return 0;
 	}
 	last = &t->regs[t->count - 1];
-	return (uint64_t)last->offset + last->len;
+	return last->end;
 }
 
 /**
@@ -178,7 +187,7 @@ static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t,
 		return NULL;
 	}
 	r = &t->regs[t->index[offset >> VGIC_INDEX_SHIFT]];
-	while (offset >= (uint64_t)r->offset + r->len) {
+	while (offset >= r->end) {
 		r++;
 	}
 	return offset >= r->offset ? r : NULL;
