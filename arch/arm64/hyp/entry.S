@@ -56,6 +56,21 @@
 	save_elr_spsr x0
 .endm
 
+/* Reload x0-x18 and x30 from the frame at base (which is one of them: x0 comes last). */
+.macro restore_caller_saved base
+	ldp	x2, x3, [\base, #16]
+	ldp	x4, x5, [\base, #32]
+	ldp	x6, x7, [\base, #48]
+	ldp	x8, x9, [\base, #64]
+	ldp	x10, x11, [\base, #80]
+	ldp	x12, x13, [\base, #96]
+	ldp	x14, x15, [\base, #112]
+	ldp	x16, x17, [\base, #128]
+	ldr	x18, [\base, #144]
+	ldr	x30, [\base, #240]
+	ldp	x0, x1, [\base]
+.endm
+
 /* Reload x0-x30 from the frame at base (which is one of them: x0 comes last). */
 .macro restore_gprs base
 	ldp	x2, x3, [\base, #16]
@@ -181,16 +196,34 @@ guest_sync:
 	b	guest_resume
 
 /*
- * The light path of one exception class: x0-x30 go to the frame, ELR_EL2 and SPSR_EL2 stay in
- * their registers, and the class's handler (vcpu, esr) emulates the access. LIGHT_RESUME:
- * reload x0-x30 and return. Otherwise the frame is completed and C finishes the exit:
- * LIGHT_FINISH after an emulated access (arm64_trap_finish), LIGHT_FULL when nothing was done
- * (arm64_trap_sync, from scratch). Expects x1 = ESR_EL2 and the guest's x0/x1 on the stack.
+ * The light path of one exception class: the guest's registers go to the frame, ELR_EL2 and
+ * SPSR_EL2 stay in their registers, and the class's handler (vcpu, esr) emulates the access.
+ * LIGHT_RESUME: reload the registers and return. Otherwise the frame is completed and C
+ * finishes the exit: LIGHT_FINISH after an emulated access (arm64_trap_finish), LIGHT_FULL when
+ * nothing was done (arm64_trap_sync, from scratch). Expects x1 = ESR_EL2 and the guest's x0/x1
+ * on the stack; rt_lsb is where the ISS keeps the one register the access reads or writes (Rt:
+ * ISS.SRT [20:16] for a data abort, ISS.Rt [9:5] for MSR/MRS, ARM DDI0487 K.a D19.2.40).
+ *
+ * The handler touches no register of the frame but Rt, and C preserves x19-x29 (AAPCS64 §6.1.1),
+ * so they stay in their registers throughout unless Rt is one of them: then all of x0-x30 go
+ * through the frame. Where the ISS holds no Rt (a data abort without ISV), the handler does
+ * nothing and the slow path saves x19-x29 as they are.
  */
-.macro light_path handler
+.macro light_path handler, rt_lsb
 	mrs	x0, tpidr_el2
 	save_caller_saved
-	save_callee_saved x0
+	ubfx	w2, w1, #\rt_lsb, #5
+	sub	w2, w2, #19
+	cmp	w2, #(29 - 19)			/* Rt is one of x19-x29 */
+	b.ls	1f
+	bl	\handler
+	mrs	x1, tpidr_el2
+	cbnz	w0, 2f
+	restore_caller_saved x1
+	eret
+	dsb	nsh
+	isb
+1:	save_callee_saved x0
 	bl	\handler
 	mrs	x1, tpidr_el2
 	cbnz	w0, light_slow
@@ -198,12 +231,14 @@ guest_sync:
 	eret
 	dsb	nsh
 	isb
+2:	save_callee_saved x1			/* the guest's, preserved by the handler */
+	b	light_slow
 .endm
 
 guest_dabt:
-	light_path arm64_dabt_light
+	light_path arm64_dabt_light, 16
 guest_sysreg:
-	light_path arm64_sysreg_light
+	light_path arm64_sysreg_light, 5
 
 /* A light path that did not resume: x0 = LIGHT_FINISH or LIGHT_FULL, x1 = the vCPU. */
 light_slow:
@@ -229,17 +264,7 @@ guest_irq:
 	bl	arm64_irq_fast
 	mrs	x1, tpidr_el2
 	cbz	w0, 2f
-	ldp	x2, x3, [x1, #16]
-	ldp	x4, x5, [x1, #32]
-	ldp	x6, x7, [x1, #48]
-	ldp	x8, x9, [x1, #64]
-	ldp	x10, x11, [x1, #80]
-	ldp	x12, x13, [x1, #96]
-	ldp	x14, x15, [x1, #112]
-	ldp	x16, x17, [x1, #128]
-	ldr	x18, [x1, #144]
-	ldr	x30, [x1, #240]
-	ldp	x0, x1, [x1]
+	restore_caller_saved x1
 	eret
 	dsb	nsh
 	isb
