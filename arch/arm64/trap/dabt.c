@@ -26,13 +26,17 @@ static uint64_t sign_extend(uint64_t val, unsigned width)
 	return bits < 64 && (val & BIT(bits - 1)) ? val | ~0ULL << bits : val;
 }
 
-/* What a load puts in Xt: the bus already truncated val to the access width. */
+/*
+ * What a load puts in Xt: the bus already truncated val to the access width. ISS.SF = 0 means
+ * the destination is Wt, whose bits [63:32] read zero; as Wt takes at most 32 bits, the access
+ * was 4 bytes or less, so only a sign extension can set those bits.
+ */
 static uint64_t load_result(uint64_t esr, uint64_t val, unsigned width)
 {
-	if (esr & DABT_SSE) {
-		val = sign_extend(val, width);
+	if (!(esr & DABT_SSE)) {
+		return val;
 	}
-	/* ISS.SF = 0: the destination is Wt, so bits [63:32] are zero. */
+	val = sign_extend(val, width);
 	return (esr & DABT_SF) ? val : (uint32_t)val;
 }
 
@@ -48,7 +52,11 @@ static inline bool dabt_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa)
 	unsigned rt = (unsigned)(esr >> DABT_SRT_SHIFT) & 0x1f;
 	unsigned width = 1U << ((esr >> DABT_SAS_SHIFT) & 3);
 
-	if (!(esr & DABT_ISV) || (esr & DABT_S1PTW)) {
+	/* Two tests, not one of two bits: each is then a single test-and-branch. */
+	if (!(esr & DABT_ISV)) {
+		return false;
+	}
+	if (esr & DABT_S1PTW) {
 		return false;
 	}
 	if (esr & DABT_WNR) {
