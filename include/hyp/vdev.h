@@ -68,6 +68,9 @@ int __must_check mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
  */
 #define MMIO_WIDTH_MASK(width) (UINT64_MAX >> ((0U - 8 * (width)) & 63))
 
+/* The access widths a bus accepts, each as bit `width`: 1, 2, 4 and 8 bytes. */
+#define MMIO_WIDTHS_VALID (BIT(1) | BIT(2) | BIT(4) | BIT(8))
+
 /** The region holding addr, or NULL. */
 inline const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr)
 {
@@ -90,8 +93,11 @@ inline int mmio_bus_route(const struct mmio_bus *bus, uint64_t addr, unsigned wi
 {
 	const struct mmio_region *r = mmio_bus_find(bus, addr);
 
-	/* 1, 2, 4 or 8: width - 1 wraps for 0; a power of two shares no bit with width - 1. */
-	if (width - 1 >= 8 || (width & (width - 1)) != 0) {
+	/*
+	 * 1, 2, 4 or 8, as a bitmap of the valid widths: a caller whose width is 1 << (2-bit
+	 * field), as the trap layer's, has the test folded away by the compiler.
+	 */
+	if (width > 8 || ((MMIO_WIDTHS_VALID >> width) & 1) == 0) {
 		return -EINVAL;
 	}
 	if (r == NULL) {
