@@ -14,10 +14,11 @@
 /**
  * What a device read returns: the value, or err < 0 when the device refuses the access. Two
  * full words (err is 64-bit so that no padding has to be built), so that AAPCS64 returns it in
- * x0/x1 and a read never goes through memory.
+ * x0/x1 and a read never goes through memory. Aligned to its size: with -mstrict-align, GCC 12
+ * stores a returned struct of lesser alignment to the stack before reading its fields.
  */
 struct mmio_read {
-	uint64_t value;
+	_Alignas(16) uint64_t value;
 	int64_t err;
 };
 
