@@ -48,9 +48,13 @@ struct mmio_region {
 
 #define MMIO_BUS_MAX_REGIONS 16
 
-/** A VM's sorted, non-overlapping list of emulated regions. */
+/**
+ * A VM's sorted, non-overlapping list of emulated regions. region[count] is always empty
+ * (size 0, as a zeroed bus starts): it ends the list, so that a lookup tests one field per
+ * region instead of also counting.
+ */
 struct mmio_bus {
-	struct mmio_region region[MMIO_BUS_MAX_REGIONS];
+	struct mmio_region region[MMIO_BUS_MAX_REGIONS + 1];
 	unsigned count;
 };
 
@@ -75,8 +79,11 @@ int __must_check mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
 /** The region holding addr, or NULL. */
 inline const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t addr)
 {
-	/* A VM has a handful of regions: a linear scan beats a search on the trap path. */
-	for (const struct mmio_region *r = bus->region; r < bus->region + bus->count; r++) {
+	/*
+	 * A VM has a handful of regions: a linear scan beats a search on the trap path. It stops
+	 * at the empty region after the last (mmio_bus_add() refuses empty ones).
+	 */
+	for (const struct mmio_region *r = bus->region; r->size != 0; r++) {
 		if (addr - r->base < r->size) {
 			return r;
 		}

@@ -114,6 +114,9 @@ TEST(mmio_bus, check_finds_disorder_and_overlap)
 	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
 	bus.region[1] = region(0x3000, 0x1000, NULL);
 	EXPECT_EQ(mmio_bus_check(&bus), 0);
+	/* A region past count would end no lookup. */
+	bus.region[2] = region(0x5000, 0x1000, NULL);
+	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
 	bus.count = MMIO_BUS_MAX_REGIONS + 1;
 	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
 }

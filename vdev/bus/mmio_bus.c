@@ -63,10 +63,13 @@ extern inline struct mmio_read mmio_bus_read(const struct mmio_bus *bus, uint64_
 extern inline int mmio_bus_write(const struct mmio_bus *bus, uint64_t addr, unsigned width,
 				 uint64_t value);
 
-/** 0 when the regions are non-empty, do not wrap, and are sorted without overlap; else -EINVAL. */
+/**
+ * 0 when the regions are non-empty, do not wrap, are sorted without overlap, and an empty one
+ * ends the list; else -EINVAL.
+ */
 int mmio_bus_check(const struct mmio_bus *bus)
 {
-	if (bus->count > MMIO_BUS_MAX_REGIONS) {
+	if (bus->count > MMIO_BUS_MAX_REGIONS || bus->region[bus->count].size != 0) {
 		return -EINVAL;
 	}
 	for (unsigned i = 0; i < bus->count; i++) {
