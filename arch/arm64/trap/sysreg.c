@@ -252,8 +252,7 @@ static unsigned sgi1r_light(struct vcpu *v, uint64_t esr)
 	unsigned t = vgic_sgi1r_post(&v->vm->vgic, v->id, vcpu_reg_get(v, rt));
 
 	if (t == VGIC_NO_POST) {
-		/* ESR_EL2 still holds esr (nothing was taken to EL2 since): no register kept for
-		 * it. */
+		/* Nothing was taken to EL2 since: ESR_EL2 is still esr, no register kept it. */
 		return sysreg_light_emulate(v, read_sysreg(esr_el2));
 	}
 	sgi_post_tell(v->vm, t);
