@@ -81,8 +81,7 @@ void arm64_irq_handle(unsigned intid)
 
 void arch_idle(void)
 {
-	/* WFI wakes on a pending interrupt even while PSTATE.I masks it (ARM DDI0487 K.a D1.6.2).
-	 */
+	/* WFI wakes on a pending interrupt even with PSTATE.I set (ARM DDI0487 K.a D1.6.2). */
 	dsb(sy);
 	wfi();
 	arm64_irq_handle(arm64_gic_ack());

@@ -53,8 +53,7 @@ static bool vtimer_irq(unsigned intid)
 	}
 	(void)intid;
 	if (v->running && v->state == VCPU_RUNNABLE) {
-		/* Taken while v exits to EL2: its LRs are synced, the interrupt can go straight in.
-		 */
+		/* Taken while v exits to EL2: its LRs are synced, so it goes straight in. */
 		vgic_inject_direct(&v->vm->vgic, v->id, GUEST_VTIMER_INTID, &v->arch.gic);
 	} else {
 		vgic_inject(&v->vm->vgic, v->id, GUEST_VTIMER_INTID);

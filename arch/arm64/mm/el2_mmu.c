@@ -53,8 +53,7 @@ void arm64_mmu_enable(void)
 	write_sysreg(mair_el2, MAIR_VALUE);
 	write_sysreg(tcr_el2, TCR_VALUE(MIN(parange, 5ULL)));
 	write_sysreg(ttbr0_el2, (uint64_t)(uintptr_t)el2_l1);
-	/* Tables were written with the MMU off: make them visible to the walker, drop stale TLBs.
-	 */
+	/* Tables written with the MMU off: make them visible to the walker, drop stale TLBs. */
 	dsb(ish);
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb(ish);

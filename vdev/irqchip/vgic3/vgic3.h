@@ -36,8 +36,7 @@ struct gic_lr_state {
 	 * vCPU posted in this vCPU's mailbox. The model learns of it at the next full exit.
 	 */
 	bool direct;
-	bool direct_ok; /**< set by the arch: it runs the fast paths and delivers posts to the vCPU
-			 */
+	bool direct_ok; /**< set by the arch: it runs the fast paths, delivers posts to the vCPU */
 	/*
 	 * Since this entry, the LRs hold nothing the model does not know: nothing is listed beside
 	 * the empty direct slot and no fast path or injection has written an LR. Set by
@@ -225,15 +224,13 @@ static inline bool vgic_direct_claim(struct gic_lr_state *s, uint64_t hw_slot)
 {
 	uint64_t m;
 
-	/* A slot still holding a pending or active interrupt is not free, GICv3 IHI0069 H §12.4.6
-	 */
+	/* A slot holding a pending or active interrupt is not free, GICv3 IHI0069 H §12.4.6 */
 	if (!s->direct_hw_lr || (hw_slot & ICH_LR_STATE_MASK)) {
 		return false;
 	}
 	m = __atomic_load_n(&s->mailbox->word, __ATOMIC_ACQUIRE);
 	if (!vgic_mbox_is_open(m)) {
-		return false; /* closed, or a post waits for this slot: the full path sorts it out
-			       */
+		return false; /* closed, or a post waits for the slot: the full path sorts it out */
 	}
 	if (!__atomic_compare_exchange_n(&s->mailbox->word, &m, m | VGIC_MBOX_BUSY, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
