@@ -13,6 +13,12 @@
 #include "hyp/sched.h"
 #include "hyp/vm.h"
 
+/* The running vCPU: entry.S keeps it in TPIDR_EL2 while the guest runs and during its exits. */
+static inline struct vcpu *light_vcpu(void)
+{
+	return (struct vcpu *)(uintptr_t)read_sysreg(tpidr_el2);
+}
+
 /*
  * Before the handler: no virtual SError waits to be folded, and the list registers hold
  * nothing the model must see first (vgic_lrs_quiet).
