@@ -19,15 +19,22 @@
 #define VGIC_NR_INTIDS 1024 /* every bits-per-IRQ array spans the architectural INTID space */
 
 /* GICD_CTLR, GICv3 IHI0069 H §12.9.4: ARE and DS read 1, RWP reads 0 (writes apply at once). */
-static uint64_t gicd_ctlr_read(const struct vgic_mmio *m)
+static uint64_t gicd_ctlr_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
-	return m->g->ctlr;
+	(void)off;
+	(void)width;
+	(void)vcpu;
+	return g->ctlr;
 }
 
-static uint32_t gicd_ctlr_write(const struct vgic_mmio *m, uint64_t value)
+static uint32_t gicd_ctlr_write(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
+				uint64_t value)
 {
-	struct vgic *g = m->g;
 	uint32_t was = g->ctlr;
+
+	(void)off;
+	(void)width;
+	(void)vcpu;
 
 	g->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS |
 		  ((uint32_t)value & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1));
@@ -36,41 +43,48 @@ static uint32_t gicd_ctlr_write(const struct vgic_mmio *m, uint64_t value)
 }
 
 /* GICD_TYPER, GICv3 IHI0069 H §12.9.38: no LPIs, MBIS, ESPI, RSS; CPUNumber 0 as ARE=1. */
-static uint64_t gicd_typer_read(const struct vgic_mmio *m)
+static uint64_t gicd_typer_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
-	uint64_t it_lines = (m->g->nr_spis + VGIC_NR_PRIVATE) / 32 - 1;
+	uint64_t it_lines = (g->nr_spis + VGIC_NR_PRIVATE) / 32 - 1;
+
+	(void)off;
+	(void)width;
+	(void)vcpu;
 
 	return it_lines | (uint64_t)VGIC_IDBITS << GICD_TYPER_IDBITS_SHIFT;
 }
 
 /* The SPI a GICD_IROUTER<n> access names; INTIDs 0-31 have no router (RAZ/WI). */
-static struct vgic_irq *gicd_irouter_irq(const struct vgic_mmio *m, unsigned *intid)
+static struct vgic_irq *gicd_irouter_irq(struct vgic *g, uint64_t off, unsigned *intid)
 {
-	*intid = (unsigned)(m->off / 8);
-	return *intid < VGIC_NR_PRIVATE ? NULL : vgic_irq_lookup(m->g, 0, *intid);
+	*intid = (unsigned)(off / 8);
+	return *intid < VGIC_NR_PRIVATE ? NULL : vgic_irq_lookup(g, 0, *intid);
 }
 
 /* GICD_IROUTER<n>, GICv3 IHI0069 H §12.9.22: 64-bit, or 32-bit halves. */
-static uint64_t gicd_irouter_read(const struct vgic_mmio *m)
+static uint64_t gicd_irouter_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	unsigned intid;
-	const struct vgic_irq *irq = gicd_irouter_irq(m, &intid);
+	const struct vgic_irq *irq = gicd_irouter_irq(g, off, &intid);
 
-	return irq ? vgic_reg64_slice(irq->irouter, m) : 0;
+	(void)vcpu;
+	return irq ? vgic_reg64_slice(irq->irouter, off, width) : 0;
 }
 
-static uint32_t gicd_irouter_write(const struct vgic_mmio *m, uint64_t value)
+static uint32_t gicd_irouter_write(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
+				   uint64_t value)
 {
 	unsigned intid;
-	struct vgic_irq *irq = gicd_irouter_irq(m, &intid);
+	struct vgic_irq *irq = gicd_irouter_irq(g, off, &intid);
 
+	(void)vcpu;
 	if (!irq) {
 		return 0;
 	}
-	irq->irouter = vgic_reg64_merge(irq->irouter, m, value) & GICD_IROUTER_RW;
-	irq->target = (uint8_t)vgic_spi_route(m->g, irq->irouter);
+	irq->irouter = vgic_reg64_merge(irq->irouter, off, width, value) & GICD_IROUTER_RW;
+	irq->target = (uint8_t)vgic_spi_route(g, irq->irouter);
 	/* The new target may have to take it now. */
-	return vgic_irq_kick_mask_locked(m->g, irq, intid);
+	return vgic_irq_kick_mask_locked(g, irq, intid);
 }
 
 /* Sorted by offset; reserved gaps are RAZ/WI. Map: GICv3 IHI0069 H §12.8. */

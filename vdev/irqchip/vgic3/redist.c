@@ -20,31 +20,35 @@
  * GICR_TYPER, GICv3 IHI0069 H §12.11: Affinity_Value is Aff3.Aff2.Aff1.Aff0 of the vCPU's
  * MPIDR, which Linux matches; Last ends its walk over the frames.
  */
-static uint64_t gicr_typer_read(const struct vgic_mmio *m)
+static uint64_t gicr_typer_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
-	uint64_t mpidr = m->g->cpu[m->vcpu].mpidr;
+	uint64_t mpidr = g->cpu[vcpu].mpidr;
 	uint64_t aff = (mpidr & GENMASK(23, 0)) | ((mpidr & GENMASK(39, 32)) >> 8);
-	uint64_t typer = aff << GICR_TYPER_AFFINITY_SHIFT |
-			 (uint64_t)m->vcpu << GICR_TYPER_PROCESSOR_NUMBER_SHIFT;
+	uint64_t typer =
+	    aff << GICR_TYPER_AFFINITY_SHIFT | (uint64_t)vcpu << GICR_TYPER_PROCESSOR_NUMBER_SHIFT;
 
-	if (m->vcpu == m->g->nr_vcpus - 1) {
+	if (vcpu == g->nr_vcpus - 1) {
 		typer |= GICR_TYPER_LAST;
 	}
-	return vgic_reg64_slice(typer, m);
+	return vgic_reg64_slice(typer, off, width);
 }
 
 /* GICR_WAKER, GICv3 IHI0069 H §12.11.42: nothing to quiesce, so ChildrenAsleep follows at once. */
-static uint64_t gicr_waker_read(const struct vgic_mmio *m)
+static uint64_t gicr_waker_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
-	return m->g->cpu[m->vcpu].waker;
+	(void)off;
+	(void)width;
+	return g->cpu[vcpu].waker;
 }
 
-static uint32_t gicr_waker_write(const struct vgic_mmio *m, uint64_t value)
+static uint32_t gicr_waker_write(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
+				 uint64_t value)
 {
 	bool sleep = (value & GICR_WAKER_PROCESSOR_SLEEP) != 0;
 
-	m->g->cpu[m->vcpu].waker =
-	    sleep ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
+	(void)off;
+	(void)width;
+	g->cpu[vcpu].waker = sleep ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
 	return 0;
 }
 

@@ -77,7 +77,7 @@ uint64_t vgic_reg_read_state(const struct vgic_mmio *m, const struct vgic_reg *r
 	uint64_t value;
 
 	spin_lock(&m->g->lock);
-	value = r->bpi ? vgic_fields_read_locked(m, r) : r->read(m);
+	value = r->bpi ? vgic_fields_read_locked(m, r) : r->read(m->g, m->off, m->width, m->vcpu);
 	spin_unlock(&m->g->lock);
 	return value;
 }
@@ -103,7 +103,8 @@ int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t va
 		value &= BIT(width * 8) - 1;
 	}
 	spin_lock(&g->lock);
-	kick = r->bpi ? vgic_fields_write_locked(&m, r, value) : r->write(&m, value);
+	kick = r->bpi ? vgic_fields_write_locked(&m, r, value)
+		      : r->write(g, m.off, width, vcpu, value);
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
 	return 0;
@@ -147,47 +148,59 @@ bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n)
 }
 
 /** GICD_IIDR and GICR_IIDR, GICv3 IHI0069 H §12.9 and §12.11: one identity for both. */
-uint64_t vgic_reg_iidr(const struct vgic_mmio *m)
+uint64_t vgic_reg_iidr(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
-	(void)m;
+	(void)g;
+	(void)off;
+	(void)width;
+	(void)vcpu;
 	return VGIC_IIDR;
 }
 
 /** GICD_PIDR2 and GICR_PIDR2: ArchRev 3 (GICv3) is what Linux probes for. */
-uint64_t vgic_reg_pidr2(const struct vgic_mmio *m)
+uint64_t vgic_reg_pidr2(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
-	(void)m;
+	(void)g;
+	(void)off;
+	(void)width;
+	(void)vcpu;
 	return VGIC_PIDR2;
 }
 
 /** Read-as-zero for plain registers. */
-uint64_t vgic_reg_raz(const struct vgic_mmio *m)
+uint64_t vgic_reg_raz(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
-	(void)m;
+	(void)g;
+	(void)off;
+	(void)width;
+	(void)vcpu;
 	return 0;
 }
 
 /** Write-ignored for plain registers. */
-uint32_t vgic_reg_wi(const struct vgic_mmio *m, uint64_t value)
+uint32_t vgic_reg_wi(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu, uint64_t value)
 {
-	(void)m;
+	(void)g;
+	(void)off;
+	(void)width;
+	(void)vcpu;
 	(void)value;
 	return 0;
 }
 
 /** The part of a 64-bit register a 32- or 64-bit access sees. */
-uint64_t vgic_reg64_slice(uint64_t reg, const struct vgic_mmio *m)
+uint64_t vgic_reg64_slice(uint64_t reg, uint64_t off, unsigned width)
 {
-	uint64_t v = reg >> ((m->off & 7) * 8);
+	uint64_t v = reg >> ((off & 7) * 8);
 
-	return m->width < 8 ? v & (BIT(m->width * 8) - 1) : v;
+	return width < 8 ? v & (BIT(width * 8) - 1) : v;
 }
 
 /** A 64-bit register after a 32- or 64-bit write to part of it. */
-uint64_t vgic_reg64_merge(uint64_t reg, const struct vgic_mmio *m, uint64_t value)
+uint64_t vgic_reg64_merge(uint64_t reg, uint64_t off, unsigned width, uint64_t value)
 {
-	unsigned shift = (unsigned)(m->off & 7) * 8;
-	uint64_t mask = m->width < 8 ? BIT(m->width * 8) - 1 : ~0ULL;
+	unsigned shift = (unsigned)(off & 7) * 8;
+	uint64_t mask = width < 8 ? BIT(width * 8) - 1 : ~0ULL;
 
 	return (reg & ~(mask << shift)) | ((value & mask) << shift);
 }

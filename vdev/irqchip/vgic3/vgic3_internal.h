@@ -43,7 +43,7 @@
 /* ICH_VMCR_EL2.VENG0, GICv3 IHI0069 H §12.4.9 */
 #define ICH_VMCR_VENG0 BIT(0)
 
-/** One guest access as a register handler sees it (64-bit fields first: stored in pairs). */
+/** One guest access as the bits-per-IRQ walker sees it (64-bit fields first: stored in pairs). */
 struct vgic_mmio {
 	struct vgic *g;
 	uint64_t off;  /**< byte offset from the start of the table entry */
@@ -52,9 +52,15 @@ struct vgic_mmio {
 	bool dist; /**< distributor view: private INTIDs are RAZ/WI (ARE=1) */
 };
 
-/** Whole-register handlers; the write returns a mask of vCPUs to kick. */
-typedef uint64_t vgic_reg_read_fn(const struct vgic_mmio *m);
-typedef uint32_t vgic_reg_write_fn(const struct vgic_mmio *m, uint64_t value);
+/**
+ * Whole-register handlers: the access as separate arguments (the byte offset from the start of
+ * the table entry, the width, the redistributor's vCPU or 0 for the distributor), so that they
+ * arrive in registers; GCC 12 passes even a 16-byte struct through the stack with -mstrict-align.
+ * The write returns a mask of vCPUs to kick.
+ */
+typedef uint64_t vgic_reg_read_fn(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu);
+typedef uint32_t vgic_reg_write_fn(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
+				   uint64_t value);
 /** Per-interrupt field handlers for bits-per-IRQ registers (IGROUPR, ISENABLER, ...). */
 typedef uint32_t vgic_field_read_fn(const struct vgic_irq *irq);
 typedef void vgic_field_write_fn(struct vgic_irq *irq, unsigned intid, uint32_t field);
@@ -215,22 +221,24 @@ static inline struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, u
 	if (!vgic_reg_allows(r, offset, width)) {
 		return MMIO_READ_REFUSED(-EINVAL);
 	}
+	if (r->flags & VGIC_REG_FLAG_CONST) {
+		return MMIO_READ_OK(r->read(g, offset - r->offset, width, vcpu));
+	}
 	m = (struct vgic_mmio){
 	    .g = g, .off = offset - r->offset, .vcpu = vcpu, .width = width, .dist = t->dist};
-	return MMIO_READ_OK(r->flags & VGIC_REG_FLAG_CONST ? r->read(&m)
-							   : vgic_reg_read_state(&m, r));
+	return MMIO_READ_OK(vgic_reg_read_state(&m, r));
 }
 
 /** Write through a register table, as vgic_regs_read(); kicks the vCPUs it made pending. */
 int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t value,
 		    const struct vgic_table *t, unsigned vcpu);
 bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n);
-uint64_t vgic_reg_raz(const struct vgic_mmio *m);
-uint64_t vgic_reg_iidr(const struct vgic_mmio *m);
-uint64_t vgic_reg_pidr2(const struct vgic_mmio *m);
-uint32_t vgic_reg_wi(const struct vgic_mmio *m, uint64_t value);
-uint64_t vgic_reg64_slice(uint64_t reg, const struct vgic_mmio *m);
-uint64_t vgic_reg64_merge(uint64_t reg, const struct vgic_mmio *m, uint64_t value);
+vgic_reg_read_fn vgic_reg_raz;
+vgic_reg_read_fn vgic_reg_iidr;
+vgic_reg_read_fn vgic_reg_pidr2;
+vgic_reg_write_fn vgic_reg_wi;
+uint64_t vgic_reg64_slice(uint64_t reg, uint64_t off, unsigned width);
+uint64_t vgic_reg64_merge(uint64_t reg, uint64_t off, unsigned width, uint64_t value);
 vgic_field_read_fn vgic_field_group_read;
 vgic_field_write_fn vgic_field_group_write;
 vgic_field_read_fn vgic_field_enable_read;
