@@ -72,13 +72,15 @@ static uint32_t vgic_fields_write_locked(const struct vgic_mmio *m, const struct
 }
 
 /** Read a register that holds interrupt state; see vgic3_internal.h. */
-uint64_t vgic_reg_read_state(const struct vgic_mmio *m, const struct vgic_reg *r)
+uint64_t vgic_reg_read_state(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
+			     const struct vgic_reg *r, bool dist)
 {
+	const struct vgic_mmio m = {.g = g, .off = off, .vcpu = vcpu, .width = width, .dist = dist};
 	uint64_t value;
 
-	spin_lock(&m->g->lock);
-	value = r->bpi ? vgic_fields_read_locked(m, r) : r->read(m->g, m->off, m->width, m->vcpu);
-	spin_unlock(&m->g->lock);
+	spin_lock(&g->lock);
+	value = r->bpi ? vgic_fields_read_locked(&m, r) : r->read(g, off, width, vcpu);
+	spin_unlock(&g->lock);
 	return value;
 }
 

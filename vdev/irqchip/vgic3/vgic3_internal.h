@@ -199,8 +199,13 @@ static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t,
 	return offset >= r->offset ? r : NULL;
 }
 
-/** Read a register that holds interrupt state, under g->lock (regs.c). */
-uint64_t vgic_reg_read_state(const struct vgic_mmio *m, const struct vgic_reg *r);
+/**
+ * Read row r, which holds interrupt state, under g->lock (regs.c). The access comes as arguments
+ * in the order of a row's handler, then r and the table's dist, so that vgic_regs_read() passes
+ * it on without moving registers.
+ */
+uint64_t vgic_reg_read_state(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
+			     const struct vgic_reg *r, bool dist);
 
 /**
  * Read through a register table: the value (reserved offsets read 0) or -EINVAL for a bad
@@ -212,7 +217,6 @@ static inline struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, u
 					      const struct vgic_table *t, unsigned vcpu)
 {
 	const struct vgic_reg *r = vgic_table_find(t, offset);
-	struct vgic_mmio m;
 
 	if (!r) {
 		return vgic_access_is_valid(offset, width) ? MMIO_READ_OK(0)
@@ -224,9 +228,7 @@ static inline struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, u
 	if (r->flags & VGIC_REG_FLAG_CONST) {
 		return MMIO_READ_OK(r->read(g, offset - r->offset, width, vcpu));
 	}
-	m = (struct vgic_mmio){
-	    .g = g, .off = offset - r->offset, .vcpu = vcpu, .width = width, .dist = t->dist};
-	return MMIO_READ_OK(vgic_reg_read_state(&m, r));
+	return MMIO_READ_OK(vgic_reg_read_state(g, offset - r->offset, width, vcpu, r, t->dist));
 }
 
 /** Write through a register table, as vgic_regs_read(); kicks the vCPUs it made pending. */
