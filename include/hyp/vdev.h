@@ -99,8 +99,6 @@ inline const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint6
 inline int mmio_bus_route(const struct mmio_bus *bus, uint64_t addr, unsigned width,
 			  const struct mmio_region **region)
 {
-	const struct mmio_region *r = mmio_bus_find(bus, addr);
-
 	/*
 	 * 1, 2, 4 or 8, as a bitmap of the valid widths: a caller whose width is 1 << (2-bit
 	 * field), as the trap layer's, has the test folded away by the compiler.
@@ -108,14 +106,19 @@ inline int mmio_bus_route(const struct mmio_bus *bus, uint64_t addr, unsigned wi
 	if (width > 8 || ((MMIO_WIDTHS_VALID >> width) & 1) == 0) {
 		return -EINVAL;
 	}
-	if (r == NULL) {
-		return -ENODEV;
+	/* mmio_bus_find()'s scan, keeping the offset and size it tested for the fit test. */
+	for (const struct mmio_region *r = bus->region; r->size != 0; r++) {
+		uint64_t offset = addr - r->base;
+
+		if (offset < r->size) {
+			if (width > r->size - offset) {
+				return -EINVAL;
+			}
+			*region = r;
+			return 0;
+		}
 	}
-	if (width > r->size - (addr - r->base)) {
-		return -EINVAL;
-	}
-	*region = r;
-	return 0;
+	return -ENODEV;
 }
 
 /**
