@@ -176,7 +176,7 @@ TEST(mmio_bus, every_width_truncates_reads_and_writes)
 	for (unsigned w = 1; w <= 8; w *= 2) {
 		struct mmio_read rd = mmio_bus_read(&bus, 0x9000000 + 8, w);
 
-		EXPECT_EQ(MMIO_WIDTH_MASK(w), masks[w]);
+		EXPECT_EQ(MMIO_WIDTH_CUT(~0ULL, w), masks[w]);
 		ASSERT_EQ(rd.err, 0);
 		EXPECT_EQ(rd.value, 0x1122334455667788ULL & masks[w]);
 		ASSERT_EQ(mmio_bus_write(&bus, 0x9000000 + 8, w, ~0ULL), 0);
