@@ -171,51 +171,53 @@ void vgic_reset(struct vgic *g)
 	spin_unlock(&g->lock);
 }
 
+/*
+ * The end of a change to irq's state made under g->lock: only the owner's LRs can change, so its
+ * flush must look (after the change); then drop the lock and kick whom the change concerns.
+ */
+static void vgic_irq_changed_unlock(struct vgic *g, const struct vgic_irq *irq, uint32_t kick)
+{
+	vgic_hint_mask(g, BIT(vgic_irq_owner(irq)));
+	spin_unlock(&g->lock);
+	vgic_kick_mask(g, kick);
+}
+
 /** Edge event on an interrupt; see vgic3.h. */
 void vgic_inject(struct vgic *g, unsigned vcpu_id, unsigned intid)
 {
 	struct vgic_irq *irq;
-	uint32_t kick = 0;
 
 	spin_lock(&g->lock);
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
-	if (irq) {
-		irq->pending = true;
-		vgic_cand_mark_locked(g, vcpu_id, intid);
-		kick = vgic_irq_kick_mask_locked(g, irq, intid);
+	if (!irq) {
+		spin_unlock(&g->lock);
+		return;
 	}
-	if (irq) {
-		/* Only the owner's LRs can change: its flush must look, after the change. */
-		vgic_hint_mask(g, BIT(vgic_irq_owner(irq)));
-	}
-	spin_unlock(&g->lock);
-	vgic_kick_mask(g, kick);
+	irq->pending = true;
+	vgic_cand_mark_locked(g, vcpu_id, intid);
+	vgic_irq_changed_unlock(g, irq, vgic_irq_kick_mask_locked(g, irq, intid));
 }
 
 /** Drive an input line; see vgic3.h. */
 void vgic_set_level(struct vgic *g, unsigned vcpu_id, unsigned intid, bool level)
 {
 	struct vgic_irq *irq;
-	uint32_t kick = 0;
 	bool was;
 
 	spin_lock(&g->lock);
 	irq = vgic_irq_lookup(g, vcpu_id, intid);
-	if (irq) {
-		was = vgic_irq_is_deliverable_locked(g, irq, intid);
-		/* An edge-configured input latches on the rising edge, GICv3 IHI0069 H §4.1.2 */
-		if (irq->edge && level && !irq->level) {
-			irq->pending = true;
-		}
-		irq->level = level;
-		vgic_cand_mark_locked(g, vcpu_id, intid);
-		kick = was ? 0 : vgic_irq_kick_mask_locked(g, irq, intid);
+	if (!irq) {
+		spin_unlock(&g->lock);
+		return;
 	}
-	if (irq) {
-		vgic_hint_mask(g, BIT(vgic_irq_owner(irq)));
+	was = vgic_irq_is_deliverable_locked(g, irq, intid);
+	/* An edge-configured input latches on the rising edge, GICv3 IHI0069 H §4.1.2 */
+	if (irq->edge && level && !irq->level) {
+		irq->pending = true;
 	}
-	spin_unlock(&g->lock);
-	vgic_kick_mask(g, kick);
+	irq->level = level;
+	vgic_cand_mark_locked(g, vcpu_id, intid);
+	vgic_irq_changed_unlock(g, irq, was ? 0 : vgic_irq_kick_mask_locked(g, irq, intid));
 }
 
 /** Back a virtual interrupt by a physical one; see vgic3.h. */
