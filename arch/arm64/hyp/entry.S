@@ -71,24 +71,20 @@
 	ldp	x0, x1, [\base]
 .endm
 
+/* Reload x19-x29, which save_callee_saved stored. */
+.macro restore_callee_saved base
+	ldp	x19, x20, [\base, #152]
+	ldp	x21, x22, [\base, #168]
+	ldp	x23, x24, [\base, #184]
+	ldp	x25, x26, [\base, #200]
+	ldp	x27, x28, [\base, #216]
+	ldr	x29, [\base, #232]
+.endm
+
 /* Reload x0-x30 from the frame at base (which is one of them: x0 comes last). */
 .macro restore_gprs base
-	ldp	x2, x3, [\base, #16]
-	ldp	x4, x5, [\base, #32]
-	ldp	x6, x7, [\base, #48]
-	ldp	x8, x9, [\base, #64]
-	ldp	x10, x11, [\base, #80]
-	ldp	x12, x13, [\base, #96]
-	ldp	x14, x15, [\base, #112]
-	ldp	x16, x17, [\base, #128]
-	ldp	x18, x19, [\base, #144]
-	ldp	x20, x21, [\base, #160]
-	ldp	x22, x23, [\base, #176]
-	ldp	x24, x25, [\base, #192]
-	ldp	x26, x27, [\base, #208]
-	ldp	x28, x29, [\base, #224]
-	ldr	x30, [\base, #240]
-	ldp	x0, x1, [\base]
+	restore_callee_saved \base
+	restore_caller_saved \base
 .endm
 
 /* Asynchronous exits without a fast path (FIQ, SError, AArch32): the full path in C. */
