@@ -22,6 +22,15 @@ bool test_check(bool ok, const char *name, const char *detail)
 	return ok;
 }
 
+/* Count a failure and print its line: "not ok <guest>.<name>: " and the formatted detail. */
+static void report_fail(const char *name, const char *fmt, va_list ap)
+{
+	test_fail_count++;
+	guest_printf("not ok %s.%s: ", guest_name, name);
+	guest_vprintf(fmt, ap);
+	console_putc('\n');
+}
+
 bool test_checkf(bool ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
@@ -29,12 +38,9 @@ bool test_checkf(bool ok, const char *name, const char *fmt, ...)
 	if (ok) {
 		return test_check(true, name, "");
 	}
-	test_fail_count++;
-	guest_printf("not ok %s.%s: ", guest_name, name);
 	va_start(ap, fmt);
-	guest_vprintf(fmt, ap);
+	report_fail(name, fmt, ap);
 	va_end(ap);
-	console_putc('\n');
 	return false;
 }
 
@@ -53,12 +59,9 @@ void test_fatal(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	test_fail_count++;
-	guest_printf("not ok %s.%s: ", guest_name, name);
 	va_start(ap, fmt);
-	guest_vprintf(fmt, ap);
+	report_fail(name, fmt, ap);
 	va_end(ap);
-	console_putc('\n');
 	guest_done();
 }
 
