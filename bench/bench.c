@@ -312,17 +312,29 @@ static uint64_t op_ipi_send(uint64_t n, uint64_t result, uint64_t value)
 	return 0;
 }
 
-static void secondary_main(uint64_t arg)
+/*
+ * A secondary vCPU's set-up for the SGI loops: its GIC interface, the benchmark SGI and the
+ * minimal vectors. False (secondary_state = 2 tells the boot vCPU) when the GIC will not start.
+ */
+static bool secondary_sgi_init(void)
 {
-	(void)arg;
-	(void)pmu_init();
 	if (!gic_cpu_init()) {
 		smp_publish(&secondary_state, 2);
-		return;
+		return false;
 	}
 	gic_irq_enable(BENCH_SGI, BENCH_PRIO);
 	write_sysreg(vbar_el1, (uintptr_t)bench_vectors);
 	isb();
+	return true;
+}
+
+static void secondary_main(uint64_t arg)
+{
+	(void)arg;
+	(void)pmu_init();
+	if (!secondary_sgi_init()) {
+		return;
+	}
 	smp_publish(&secondary_state, 1);
 	measure(&secondary_sample, bench_op_ipi_recv, BENCH_ITERS, (uintptr_t)&secondary_result,
 		(uintptr_t)&ipi_flags);
@@ -381,13 +393,9 @@ static bool wait_wfi(const volatile uint32_t *p, uint32_t v)
 static void switch_secondary(uint64_t arg)
 {
 	(void)arg;
-	if (!gic_cpu_init()) {
-		smp_publish(&secondary_state, 2);
+	if (!secondary_sgi_init()) {
 		return;
 	}
-	gic_irq_enable(BENCH_SGI, BENCH_PRIO);
-	write_sysreg(vbar_el1, (uintptr_t)bench_vectors);
-	isb();
 	irq_disable();
 	smp_publish(&secondary_state, 1);
 	/* Its first SGI wakes vCPU 0, which waits in wait_wfi() for the state above. */
