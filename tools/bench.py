@@ -26,12 +26,13 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from qemuproc import stop_group  # tools/qemuproc.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 QEMU_SH = ROOT / "tools" / "qemu.sh"
@@ -114,20 +115,6 @@ class Run:
         self.lines, self.status, self.stopped, self.wall = lines, status, stopped, wall
 
 
-def stop(proc):
-    """SIGTERM to QEMU's process group, then SIGKILL."""
-    for sig, grace in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 def run_qemu(cmd, timeout, done_re=None, log=None):
     """Run cmd; stop it at timeout or, if done_re is given, once a line matches it."""
     start = time.monotonic()
@@ -152,7 +139,7 @@ def run_qemu(cmd, timeout, done_re=None, log=None):
         elif time.monotonic() - start > timeout:
             stopped = f"timeout after {timeout} s"
         if stopped:
-            stop(proc)
+            stop_group(proc)
             break
         time.sleep(0.05)
     thread.join(timeout=5.0)

@@ -21,13 +21,15 @@ import argparse
 import concurrent.futures
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from qemuproc import stop_group  # noqa: E402  (tools/ is not a package)
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC_DIR = ROOT / "tests" / "guest"
@@ -120,20 +122,6 @@ def qemu_command(args, binary):
     ]
 
 
-def stop(proc):
-    """End QEMU and anything it started: SIGTERM to its process group, then SIGKILL."""
-    for sig, grace in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 def read_console(proc, lines, banner, events):
     """Reader thread: collect console lines, count guest boots, spot a hypervisor panic."""
     for raw in proc.stdout:
@@ -165,7 +153,7 @@ def run_qemu(cmd, name, timeout):
         elif len(lines) > MAX_LINES:
             stopped = f"more than {MAX_LINES} console lines"
         if stopped:
-            stop(proc)
+            stop_group(proc, term_grace=2.0)
             break
         time.sleep(0.05)
     reader.join(timeout=5.0)

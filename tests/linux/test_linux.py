@@ -31,6 +31,9 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from qemuproc import stop_group  # noqa: E402  (tools/ is not a package)
+
 QEMU_SH = os.path.join(ROOT, "tools", "qemu.sh")
 BASE_CMDLINE = "console=ttyAMA0 earlycon=pl011,0x9000000 panic=-1"
 PROMPT = re.compile(r"tessera:[^\n]*# ")
@@ -117,16 +120,7 @@ class Console:
 
     def kill(self):
         if self.proc.poll() is None:
-            for sig in (signal.SIGTERM, signal.SIGKILL):
-                try:
-                    os.killpg(self.proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.proc.wait(timeout=5)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+            stop_group(self.proc, term_grace=5.0)
         self.reader.join(5)
         self.log.close()
 
