@@ -376,32 +376,41 @@ TEST(vgic3, gicr_sgi_frame_is_banked_and_sgis_are_edge_only)
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ICFGR1), 4), 0x2);
 }
 
-TEST(vgic3, sgi1r_target_list_pends_and_kicks_named_vcpus)
+/* Four vCPUs with every SGI enabled. */
+static bool setup_four_with_sgis(void)
 {
-	ASSERT_TRUE(setup(4, 32));
+	if (!setup(4, 32)) {
+		return false;
+	}
 	for (unsigned v = 0; v < 4; v++) {
 		wr(&vgic_redist_ops, GICR(v, GICR_ISENABLER0), 4, 0xFFFF);
 	}
+	return true;
+}
+
+/* The kicks each of the four vCPUs got. */
+static void expect_kicks(unsigned k0, unsigned k1, unsigned k2, unsigned k3)
+{
+	EXPECT_EQ(kicks[0], k0);
+	EXPECT_EQ(kicks[1], k1);
+	EXPECT_EQ(kicks[2], k2);
+	EXPECT_EQ(kicks[3], k3);
+}
+
+TEST(vgic3, sgi1r_target_list_pends_and_kicks_named_vcpus)
+{
+	ASSERT_TRUE(setup_four_with_sgis());
 	sgi1r(0, 3ULL << 24 | 0x6);
-	EXPECT_EQ(kicks[0], 0);
-	EXPECT_EQ(kicks[1], 1);
-	EXPECT_EQ(kicks[2], 1);
-	EXPECT_EQ(kicks[3], 0);
+	expect_kicks(0, 1, 1, 0);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), 0x8);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), 0);
 }
 
 TEST(vgic3, sgi1r_irm_targets_everyone_but_the_sender)
 {
-	ASSERT_TRUE(setup(4, 32));
-	for (unsigned v = 0; v < 4; v++) {
-		wr(&vgic_redist_ops, GICR(v, GICR_ISENABLER0), 4, 0xFFFF);
-	}
+	ASSERT_TRUE(setup_four_with_sgis());
 	sgi1r(2, BIT(40) | 5ULL << 24);
-	EXPECT_EQ(kicks[0], 1);
-	EXPECT_EQ(kicks[1], 1);
-	EXPECT_EQ(kicks[2], 0);
-	EXPECT_EQ(kicks[3], 1);
+	expect_kicks(1, 1, 0, 1);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(3, GICR_ISPENDR0), 4), 0x20);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(2, GICR_ISPENDR0), 4), 0);
 }
