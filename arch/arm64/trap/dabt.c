@@ -65,10 +65,7 @@ static bool dabt_has_access(uint64_t esr)
 	return !(esr & DABT_S1PTW);
 }
 
-/*
- * Complete a load: Xt takes the value read (the bus truncated it to the width). Always inlined:
- * both paths call it, and as a call it would cost the light path a frame.
- */
+/* Complete a load: Xt takes the value read (the bus truncated it); inlined, as dabt_emulate(). */
 static inline __attribute__((always_inline)) void dabt_load(struct vcpu *v, uint64_t esr,
 							    uint64_t val)
 {
@@ -76,53 +73,16 @@ static inline __attribute__((always_inline)) void dabt_load(struct vcpu *v, uint
 }
 
 /*
- * Perform the access a Data Abort ISS describes. False, with nothing changed, when there is no
- * access to perform: no syndrome, a table walk, an address nobody claims, or an access the device
- * refuses (which changes nothing, hyp/vdev.h).
+ * Perform the access a Data Abort ISS describes, with the fault registers read live: both paths
+ * call it before anything else is taken to EL2 (IRQs are masked there), so ESR_EL2, FAR_EL2,
+ * HPFAR_EL2 and TPIDR_EL2 still hold this exit's values. What follows the device's call reads
+ * ESR_EL2 and the vCPU again rather than keeping them in callee-saved registers across it: two
+ * MRS cost less than saving and restoring. False, with nothing changed, when there is no access
+ * to perform: no syndrome, a table walk, an address nobody claims, or an access the device
+ * refuses (which changes nothing, hyp/vdev.h). Always inlined: both paths call it, and as a call
+ * it would cost the light path a frame.
  */
-static bool dabt_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa)
-{
-	if (!dabt_has_access(esr)) {
-		return false;
-	}
-	if (esr & DABT_WNR) {
-		/* The bus truncates the value to the width. */
-		if (vm_mmio_write(v->vm, ipa, dabt_width(esr), vcpu_reg_get(v, dabt_rt(esr))) !=
-		    0) {
-			return false;
-		}
-	} else {
-		struct mmio_read rd = vm_mmio_read(v->vm, ipa, dabt_width(esr));
-
-		if (rd.err != 0) {
-			return false;
-		}
-		dabt_load(v, esr, rd.value);
-	}
-	vcpu_count_exit(v, TESSERA_EXIT_MMIO);
-	return true;
-}
-
-/* The full path: anything not emulated is a synchronous external abort for the guest. */
-void arm64_trap_dabt(struct vcpu *v)
-{
-	const struct vcpu_fault *f = &v->arch.fault;
-
-	if (!dabt_emulate(v, f->esr_el2, fault_ipa(f->hpfar_el2, f->far_el2))) {
-		vcpu_count_exit(v, TESSERA_EXIT_ABORT);
-		arm64_inject_dabt(v, f->far_el2, (f->esr_el2 & DABT_WNR) != 0);
-		return;
-	}
-	vcpu_pc_advance(v);
-}
-
-/*
- * dabt_emulate() for the light path, with the fault registers read live. What follows the
- * device's call reads ESR_EL2 and the vCPU (TPIDR_EL2) again rather than keeping them in
- * callee-saved registers across it: nothing is taken to EL2 in between (IRQs are masked at EL2),
- * so they still hold this exit's values, and two MRS cost less than saving and restoring.
- */
-static bool dabt_light_emulate(const struct vcpu *v, uint64_t esr)
+static inline __attribute__((always_inline)) bool dabt_emulate(const struct vcpu *v, uint64_t esr)
 {
 	uint64_t ipa = fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2));
 	struct mmio_read rd;
@@ -131,6 +91,7 @@ static bool dabt_light_emulate(const struct vcpu *v, uint64_t esr)
 		return false;
 	}
 	if (esr & DABT_WNR) {
+		/* The bus truncates the value to the width. */
 		return vm_mmio_write(v->vm, ipa, dabt_width(esr), vcpu_reg_get(v, dabt_rt(esr))) ==
 		       0;
 	}
@@ -142,13 +103,27 @@ static bool dabt_light_emulate(const struct vcpu *v, uint64_t esr)
 	return true;
 }
 
+/* The full path: anything not emulated is a synchronous external abort for the guest. */
+void arm64_trap_dabt(struct vcpu *v)
+{
+	const struct vcpu_fault *f = &v->arch.fault;
+
+	if (!dabt_emulate(v, f->esr_el2)) {
+		vcpu_count_exit(v, TESSERA_EXIT_ABORT);
+		arm64_inject_dabt(v, f->far_el2, (f->esr_el2 & DABT_WNR) != 0);
+		return;
+	}
+	vcpu_count_exit(v, TESSERA_EXIT_MMIO);
+	vcpu_pc_advance(v);
+}
+
 /* The light path (light.h): an abort not emulated here goes to the full path untouched. */
 unsigned arm64_dabt_light(struct vcpu *v, uint64_t esr)
 {
-	if (!light_may_begin(v) || !dabt_light_emulate(v, esr)) {
+	if (!light_may_begin(v) || !dabt_emulate(v, esr)) {
 		return LIGHT_FULL;
 	}
-	v = light_vcpu(); /* as in dabt_light_emulate(): cheaper than keeping v across the call */
+	v = light_vcpu(); /* as in dabt_emulate(): cheaper than keeping v across the call */
 	vcpu_count_exit(v, TESSERA_EXIT_MMIO);
 	return light_end(v);
 }
