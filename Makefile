@@ -22,10 +22,15 @@ Q := $(if $(V),,@)
 TCC := $(CROSS)gcc
 TLD := $(CROSS)ld
 TOBJCOPY := $(CROSS)objcopy
+# EL2 C code keeps x9-x15 and x18 across calls, as it keeps x19-x29 (AAPCS64 §6.1.1 leaves
+# them to the caller): a light exit then saves only x0-x8, x16, x17 and x30 of the guest's
+# registers around C (arch/arm64/hyp/entry.S). Everything at EL2 is built so; nothing links
+# libgcc, whose code follows the standard convention.
+EL2_ABI := $(foreach r,9 10 11 12 13 14 15 18,-fcall-saved-x$(r))
 TCFLAGS := -std=c11 $(WARN) -O2 -g -fomit-frame-pointer -ffreestanding -fno-common -fno-builtin -nostdinc \
 	-isystem $(shell $(TCC) -print-file-name=include) -mgeneral-regs-only -mno-outline-atomics \
 	-mstrict-align -fno-stack-protector -fno-pic -fno-pie -mcmodel=small -MMD -MP \
-	$(INCS) -Iarch/arm64/include -Iplatform/$(PLATFORM)
+	$(INCS) -Iarch/arm64/include -Iplatform/$(PLATFORM) $(EL2_ABI)
 TASFLAGS := $(TCFLAGS) -D__ASSEMBLY__
 
 TGT_SRCS := $(wildcard core/*.c core/*/*.c vdev/*/*.c vdev/*/*/*.c arch/arm64/*.c arch/arm64/*/*.c drivers/*/*.c \
@@ -52,7 +57,7 @@ $(TGT)/%.o: %.S
 $(ELF): $(TGT_OBJS) arch/arm64/tessera.ld
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(TLD) -nostdlib -static -T arch/arm64/tessera.ld -Map $(TGT)/tessera.map $(TGT_OBJS) \
-		$(shell $(TCC) -print-libgcc-file-name) -o $@
+		-o $@
 
 $(IMAGE): $(ELF)
 	$(Q)$(TOBJCOPY) -O binary $< $@

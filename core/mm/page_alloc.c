@@ -34,6 +34,20 @@ static uint64_t bitmap_find(const uint64_t *bm, uint64_t from, uint64_t to, bool
 	return to;
 }
 
+/*
+ * Set bits in w. Not __builtin_popcountll: without SIMD registers (-mgeneral-regs-only) GCC
+ * calls libgcc for it, and EL2 code links no libgcc (its calling convention differs, Makefile).
+ */
+static uint64_t bits_set(uint64_t w)
+{
+	uint64_t n = 0;
+
+	for (; w; w &= w - 1) {
+		n++;
+	}
+	return n;
+}
+
 /* Set or clear bits [start, start + count); returns how many bits changed value. */
 static uint64_t bitmap_assign(uint64_t *bm, uint64_t start, uint64_t count, bool set)
 {
@@ -44,7 +58,7 @@ static uint64_t bitmap_assign(uint64_t *bm, uint64_t start, uint64_t count, bool
 		uint64_t mask = word_mask(start, last);
 		uint64_t *w = &bm[start / WORD_BITS];
 
-		changed += (uint64_t)__builtin_popcountll((set ? ~*w : *w) & mask);
+		changed += (uint64_t)bits_set((set ? ~*w : *w) & mask);
 		*w = set ? (*w | mask) : (*w & ~mask);
 		start = last + 1;
 	}

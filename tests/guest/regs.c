@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Every general register survives an emulated access, whichever register the access names.
- * Tessera's light path saves x19-x29 only when the access's Rt is one of them (C code keeps
- * the rest), so each probe below fills x0-x30 with a pattern (x9 holds the address), makes one
- * trapped access through a caller-saved Rt (x2), a callee-saved one (x21) or the link register
- * (x30), and dumps all 31 registers: Rt must hold what the device returned, every other
- * register its pattern. Data aborts (a GICD read, a GICD write) and MSR/MRS (CNTP_CTL_EL0,
- * RAZ/WI under Tessera) are covered.
+ * Tessera's light path saves x9-x15 and x18-x29 only when the access's Rt is one of them (its
+ * C code keeps those), so each probe below fills x0-x30 with a pattern (x9 holds the address),
+ * makes one trapped access through a register the path always saves (x2, x16), one it saves
+ * only then (x12, x18, x21, x13, x10) or the link register (x30), and dumps all 31 registers:
+ * Rt must hold what the device returned, every other register its pattern. Data aborts (a GICD
+ * read, a GICD write) and MSR/MRS (CNTP_CTL_EL0, RAZ/WI under Tessera) are covered.
  *
- * expect: ldr_x2 ldr_x21 ldr_x30 str_x21 str_x21_value mrs_x21 msr_x2
+ * expect: ldr_x2 ldr_x12 ldr_x16 ldr_x18 ldr_x21 ldr_x30 str_x21 str_x21_value str_x13
+ * expect: str_x13_value mrs_x21 mrs_x10 msr_x2
  */
 #include <stdint.h>
 
@@ -54,10 +55,15 @@ const char guest_name[] = "regs";
 	void name(uint64_t *out, uintptr_t addr)
 
 PROBE(probe_ldr_x2, "ldr w2, [x9]");
+PROBE(probe_ldr_x12, "ldr w12, [x9]");
+PROBE(probe_ldr_x16, "ldr w16, [x9]");
+PROBE(probe_ldr_x18, "ldr w18, [x9]");
 PROBE(probe_ldr_x21, "ldr w21, [x9]");
 PROBE(probe_ldr_x30, "ldr w30, [x9]");
 PROBE(probe_str_x21, "str w21, [x9]");
+PROBE(probe_str_x13, "str w13, [x9]");
 PROBE(probe_mrs_x21, "mrs x21, cntp_ctl_el0");
+PROBE(probe_mrs_x10, "mrs x10, cntp_ctl_el0");
 PROBE(probe_msr_x2, "msr cntp_ctl_el0, x2");
 
 /* Every register but rt holds its pattern (x9 the address), and rt holds want. */
@@ -90,13 +96,20 @@ void guest_main(void)
 	uint64_t ctl = read_sysreg(cntp_ctl_el0) & ~(uint64_t)4; /* ISTATUS is read-only */
 
 	probe_and_check(probe_ldr_x2, GICD_BASE + GICD_TYPER, 2, typer, "ldr_x2");
+	probe_and_check(probe_ldr_x12, GICD_BASE + GICD_TYPER, 12, typer, "ldr_x12");
+	probe_and_check(probe_ldr_x16, GICD_BASE + GICD_TYPER, 16, typer, "ldr_x16");
+	probe_and_check(probe_ldr_x18, GICD_BASE + GICD_TYPER, 18, typer, "ldr_x18");
 	probe_and_check(probe_ldr_x21, GICD_BASE + GICD_TYPER, 21, typer, "ldr_x21");
 	probe_and_check(probe_ldr_x30, GICD_BASE + GICD_TYPER, 30, typer, "ldr_x30");
-	/* The store's value is x21's pattern: the word must read back as the same write does. */
+	/* The store's value is Rt's pattern: the word must read back as the same write does. */
 	mmio_write32(PRIO_OTHER, (uint32_t)PATTERN(21));
 	probe_and_check(probe_str_x21, PRIO_WORD, 21, PATTERN(21), "str_x21");
 	check_eq(mmio_read32(PRIO_WORD), mmio_read32(PRIO_OTHER), "str_x21_value");
+	mmio_write32(PRIO_OTHER, (uint32_t)PATTERN(13));
+	probe_and_check(probe_str_x13, PRIO_WORD, 13, PATTERN(13), "str_x13");
+	check_eq(mmio_read32(PRIO_WORD), mmio_read32(PRIO_OTHER), "str_x13_value");
 	probe_and_check(probe_mrs_x21, 0, 21, ctl, "mrs_x21");
+	probe_and_check(probe_mrs_x10, 0, 10, ctl, "mrs_x10");
 	probe_and_check(probe_msr_x2, 0, 2, PATTERN(2), "msr_x2");
 	write_sysreg(cntp_ctl_el0, 0); /* the physical timer stays off (bare QEMU runs it) */
 }

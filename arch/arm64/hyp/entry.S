@@ -12,26 +12,28 @@
 #define REGS_PC (31 * 8)
 
 /*
- * The caller-saved half of a frame, x0-x18 and x30, which C code may clobber. Expects the
- * guest's x0/x1 on the stack and x0 = the vCPU.
+ * The caller-saved part of a frame, x0-x8, x16, x17 and x30, which C code may clobber: EL2 C
+ * keeps x9-x15 and x18 as it keeps x19-x29 (-fcall-saved-*, Makefile). Expects the guest's
+ * x0/x1 on the stack and x0 = the vCPU.
  */
 .macro save_caller_saved
 	stp	x2, x3, [x0, #16]
 	stp	x4, x5, [x0, #32]
 	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
+	str	x8, [x0, #64]
 	stp	x16, x17, [x0, #128]
-	str	x18, [x0, #144]
 	str	x30, [x0, #240]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0]
 .endm
 
-/* x19-x29, which C code preserves. */
+/* x9-x15 and x18-x29, which EL2 C code preserves. */
 .macro save_callee_saved base
+	stp	x9, x10, [\base, #72]
+	stp	x11, x12, [\base, #88]
+	stp	x13, x14, [\base, #104]
+	str	x15, [\base, #120]
+	str	x18, [\base, #144]
 	stp	x19, x20, [\base, #152]
 	stp	x21, x22, [\base, #168]
 	stp	x23, x24, [\base, #184]
@@ -56,23 +58,24 @@
 	save_elr_spsr x0
 .endm
 
-/* Reload x0-x18 and x30 from the frame at base (which is one of them: x0 comes last). */
+/* Reload x0-x8, x16, x17 and x30 from the frame at base (one of them: x0 comes last). */
 .macro restore_caller_saved base
 	ldp	x2, x3, [\base, #16]
 	ldp	x4, x5, [\base, #32]
 	ldp	x6, x7, [\base, #48]
-	ldp	x8, x9, [\base, #64]
-	ldp	x10, x11, [\base, #80]
-	ldp	x12, x13, [\base, #96]
-	ldp	x14, x15, [\base, #112]
+	ldr	x8, [\base, #64]
 	ldp	x16, x17, [\base, #128]
-	ldr	x18, [\base, #144]
 	ldr	x30, [\base, #240]
 	ldp	x0, x1, [\base]
 .endm
 
-/* Reload x19-x29, which save_callee_saved stored. */
+/* Reload x9-x15 and x18-x29, which save_callee_saved stored. */
 .macro restore_callee_saved base
+	ldp	x9, x10, [\base, #72]
+	ldp	x11, x12, [\base, #88]
+	ldp	x13, x14, [\base, #104]
+	ldr	x15, [\base, #120]
+	ldr	x18, [\base, #144]
 	ldp	x19, x20, [\base, #152]
 	ldp	x21, x22, [\base, #168]
 	ldp	x23, x24, [\base, #184]
@@ -200,17 +203,18 @@ guest_sync:
  * on the stack; rt_lsb is where the ISS keeps the one register the access reads or writes (Rt:
  * ISS.SRT [20:16] for a data abort, ISS.Rt [9:5] for MSR/MRS, ARM DDI0487 K.a D19.2.40).
  *
- * The handler touches no register of the frame but Rt, and C preserves x19-x29 (AAPCS64 §6.1.1),
- * so they stay in their registers throughout unless Rt is one of them: then all of x0-x30 go
- * through the frame. Where the ISS holds no Rt (a data abort without ISV), the handler does
- * nothing and the slow path saves x19-x29 as they are.
+ * The handler touches no register of the frame but Rt, and EL2 C preserves x9-x15 and x18-x29
+ * (AAPCS64 §6.1.1 and the Makefile's EL2_ABI), so they stay in their registers throughout
+ * unless Rt is one of x9-x29: then all of x0-x30 go through the frame (needlessly for x16 and
+ * x17, which costs less than a second test). Where the ISS holds no Rt (a data abort without
+ * ISV), the handler does nothing and the slow path saves the preserved registers as they are.
  */
 .macro light_path handler, rt_lsb
 	mrs	x0, tpidr_el2
 	save_caller_saved
 	ubfx	w2, w1, #\rt_lsb, #5
-	sub	w2, w2, #19
-	cmp	w2, #(29 - 19)			/* Rt is one of x19-x29 */
+	sub	w2, w2, #9
+	cmp	w2, #(29 - 9)			/* Rt is one of x9-x29 */
 	b.ls	1f
 	bl	\handler
 	mrs	x1, tpidr_el2
@@ -249,7 +253,7 @@ light_slow:
 
 /*
  * IRQ from an AArch64 guest. The caller-saved registers go to the frame and
- * arm64_irq_fast() (C, so it keeps x19-x29) acknowledges the interrupt; the forwarded timer
+ * arm64_irq_fast() (C, so it keeps x9-x15 and x18-x29) acknowledges the interrupt; the forwarded timer
  * and the post SGI (another vCPU's interrupt for the direct slot) end there, and the guest resumes with only those
  * registers reloaded. Anything else completes the frame and takes the full path.
  */
