@@ -12,7 +12,8 @@
 #include "hyp/types.h"
 
 /**
- * What a device read returns: the value, or err < 0 when the device refuses the access. Two
+ * What a device read returns: the value, or err < 0 and value 0 when the device refuses the
+ * access (MMIO_READ_REFUSED). Two
  * full words (err is 64-bit so that no padding has to be built), so that AAPCS64 returns it in
  * x0/x1 and a read never goes through memory. Aligned to its size: with -mstrict-align, GCC 12
  * stores a returned struct of lesser alignment to the stack before reading its fields.
@@ -30,20 +31,29 @@ struct mmio_read {
  * err 0, or a negative errno when the access is not one the device accepts (bad width,
  * unaligned): the trap layer then injects an external abort. A refused access changes nothing,
  * so the trap layer may offer it again (a light exit that meets a refusal hands the whole exit
- * to the full path). Banked state (GICv3 redistributors) is told apart by address.
+ * to the full path). A read's value holds only the width bytes read (it is below
+ * 2^(8 * width)), so that the bus passes it on untouched; the fuzzers check every model for
+ * it. The bus passes a write's value already cut to the width. Banked state (GICv3
+ * redistributors) is told apart by address. A NULL handler refuses every access that way.
  */
 struct vdev_ops {
 	struct mmio_read (*read)(void *dev, uint64_t offset, unsigned width);
 	int (*write)(void *dev, uint64_t offset, unsigned width, uint64_t value);
 };
 
-/** One guest-physical window claimed by a device model. */
+/**
+ * One guest-physical window claimed by a device model. mmio_bus_add() copies the handlers of
+ * ops into read and write, with a refusing one for NULL, so that an access makes one load and
+ * no test to reach its handler.
+ */
 struct mmio_region {
 	uint64_t base;
 	uint64_t size;
 	const struct vdev_ops *ops;
 	void *dev;
 	const char *name;
+	struct mmio_read (*read)(void *dev, uint64_t offset, unsigned width);
+	int (*write)(void *dev, uint64_t offset, unsigned width, uint64_t value);
 };
 
 #define MMIO_BUS_MAX_REGIONS 16
@@ -126,23 +136,20 @@ inline int mmio_bus_route(const struct mmio_bus *bus, uint64_t addr, unsigned wi
 }
 
 /**
- * Read width bytes at addr from the model that claims it: the value, truncated to the width,
- * or err = mmio_bus_route()'s error, -EINVAL for a model without a read handler, or the
- * model's own.
+ * Read width bytes at addr from the model that claims it: the model's answer (its value holds
+ * only width bytes, struct vdev_ops), or err = mmio_bus_route()'s error, -EINVAL for a model
+ * without a read handler.
  */
 inline struct mmio_read __must_check mmio_bus_read(const struct mmio_bus *bus, uint64_t addr,
 						   unsigned width)
 {
 	const struct mmio_region *r = NULL;
 	int err = mmio_bus_route(bus, addr, width, &r);
-	struct mmio_read rd;
 
-	if (err != 0 || !r->ops->read) {
-		return MMIO_READ_REFUSED(err != 0 ? err : -EINVAL);
+	if (err != 0) {
+		return MMIO_READ_REFUSED(err);
 	}
-	rd = r->ops->read(r->dev, addr - r->base, width);
-	rd.value = rd.err == 0 ? MMIO_WIDTH_CUT(rd.value, width) : 0;
-	return rd;
+	return r->read(r->dev, addr - r->base, width);
 }
 
 /** Write value, truncated to width bytes, at addr: 0 or an error as mmio_bus_read()'s. */
@@ -152,13 +159,16 @@ inline int __must_check mmio_bus_write(const struct mmio_bus *bus, uint64_t addr
 	const struct mmio_region *r = NULL;
 	int err = mmio_bus_route(bus, addr, width, &r);
 
-	if (err != 0 || !r->ops->write) {
-		return err != 0 ? err : -EINVAL;
+	if (err != 0) {
+		return err;
 	}
-	return r->ops->write(r->dev, addr - r->base, width, MMIO_WIDTH_CUT(value, width));
+	return r->write(r->dev, addr - r->base, width, MMIO_WIDTH_CUT(value, width));
 }
 
-/** 0 when the regions are sorted, non-empty and disjoint (checked at VM creation); else -EINVAL. */
+/**
+ * 0 when the regions are sorted, non-empty, disjoint and have both handlers (checked at VM
+ * creation); else -EINVAL.
+ */
 int __must_check mmio_bus_check(const struct mmio_bus *bus);
 
 #endif

@@ -70,6 +70,12 @@ static inline unsigned fuzz_width(struct fuzz_in *in)
 	return widths[fuzz_u8(in) % 5U];
 }
 
+/* A model's read answers the width's bytes only (hyp/vdev.h): value fits in width bytes. */
+static inline bool fuzz_fits_width(uint64_t value, unsigned width)
+{
+	return width >= 8 || value >> (8U * width) == 0;
+}
+
 static inline __attribute__((noreturn)) void fuzz_fail(const char *file, int line, const char *what)
 {
 	fflush(stdout);

@@ -72,6 +72,7 @@ static void op_access(struct fuzz_in *in, bool write)
 	}
 
 	FUZZ_CHECK(rc == (valid ? 0 : -EINVAL));
+	FUZZ_CHECK(write || (fuzz_fits_width(value, width) && (rc == 0 || value == 0)));
 	if (!write && valid && off == UARTMIS && width == 4) {
 		FUZZ_CHECK(value == (w.p.ris & w.p.imsc));
 	}

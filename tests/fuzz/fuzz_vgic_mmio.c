@@ -73,10 +73,17 @@ static void op_mmio(struct world *x, bool dist, bool write)
 	unsigned width = fuzz_width(&x->in);
 	uint64_t off = pick_offset(&x->in, dist, width);
 	uint64_t value = fuzz_u64(&x->in);
+	struct mmio_read rd = {.value = 0, .err = 0};
 	int rc;
 
-	rc = write ? ops->write(&x->g, off, width, value) : ops->read(&x->g, off, width).err;
+	if (write) {
+		rc = ops->write(&x->g, off, width, value);
+	} else {
+		rd = ops->read(&x->g, off, width);
+		rc = (int)rd.err;
+	}
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
+	FUZZ_CHECK(fuzz_fits_width(rd.value, width) && (rc == 0 || rd.value == 0));
 	FUZZ_CHECK(width != 3 || rc == -EINVAL);
 }
 

@@ -30,6 +30,24 @@ static unsigned upper_bound(const struct mmio_bus *bus, uint64_t addr)
 	return lo;
 }
 
+/* The handlers of a model that has none for a direction: every access is refused. */
+static struct mmio_read refuse_read(void *dev, uint64_t offset, unsigned width)
+{
+	(void)dev;
+	(void)offset;
+	(void)width;
+	return MMIO_READ_REFUSED(-EINVAL);
+}
+
+static int refuse_write(void *dev, uint64_t offset, unsigned width, uint64_t value)
+{
+	(void)dev;
+	(void)offset;
+	(void)width;
+	(void)value;
+	return -EINVAL;
+}
+
 /** Insert r in address order; -EINVAL for an empty or wrapping region, -EEXIST on overlap. */
 int mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
 {
@@ -50,6 +68,8 @@ int mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
 		bus->region[i] = bus->region[i - 1];
 	}
 	bus->region[pos] = *r;
+	bus->region[pos].read = r->ops->read ? r->ops->read : refuse_read;
+	bus->region[pos].write = r->ops->write ? r->ops->write : refuse_write;
 	bus->count++;
 	return 0;
 }
@@ -64,8 +84,8 @@ extern inline int mmio_bus_write(const struct mmio_bus *bus, uint64_t addr, unsi
 				 uint64_t value);
 
 /**
- * 0 when the regions are non-empty, do not wrap, are sorted without overlap, and an empty one
- * ends the list; else -EINVAL.
+ * 0 when the regions are non-empty, have both handlers, do not wrap, are sorted without overlap,
+ * and an empty one ends the list; else -EINVAL.
  */
 int mmio_bus_check(const struct mmio_bus *bus)
 {
@@ -75,7 +95,7 @@ int mmio_bus_check(const struct mmio_bus *bus)
 	for (unsigned i = 0; i < bus->count; i++) {
 		const struct mmio_region *r = &bus->region[i];
 
-		if (r->size == 0 || r->ops == NULL || region_last(r) < r->base) {
+		if (r->size == 0 || !r->read || !r->write || region_last(r) < r->base) {
 			return -EINVAL;
 		}
 		if (i > 0 && region_last(&bus->region[i - 1]) >= r->base) {
