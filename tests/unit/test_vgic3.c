@@ -121,10 +121,12 @@ TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
 	static const struct vgic_reg overlap[] = {
 	    VGIC_REG(0x0, 8, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
 	    VGIC_REG(0x4, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+	    VGIC_REG_END,
 	};
 
 	static const struct vgic_reg misaligned[] = {
 	    VGIC_REG(0x4, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
+	    VGIC_REG_END,
 	};
 	static const struct vgic_reg const_fields[] = {
 	    {.offset = 0x80,
@@ -134,6 +136,12 @@ TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
 	     .flags = VGIC_REG_FLAG_CONST,
 	     .field_read = vgic_field_group_read,
 	     .field_write = vgic_field_group_write},
+	    VGIC_REG_END,
+	};
+	static const struct vgic_reg good[] = {
+	    VGIC_REG(0x0, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+	    VGIC_REG(0x4, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+	    VGIC_REG_END,
 	};
 	const struct vgic_table *tables[] = {&vgic_dist_table, &vgic_rd_table, &vgic_sgi_table};
 
@@ -143,9 +151,11 @@ TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
 		const struct vgic_reg *last = &t->regs[t->count - 1];
 
 		EXPECT_TRUE(vgic_regs_are_well_formed(t->regs, t->count));
-		/* Every table fits in its 64 KiB frame, which its index covers. */
-		EXPECT_EQ(vgic_table_limit(t), (uint64_t)last->end);
-		EXPECT_TRUE(vgic_table_limit(t) <= VGIC_FRAME_SIZE);
+		/* VGIC_REG_END ends every table; the rest fits the 64 KiB frame the index covers.
+		 */
+		EXPECT_EQ(last->offset, VGIC_FRAME_SIZE);
+		EXPECT_EQ(last->end, UINT32_MAX);
+		EXPECT_TRUE(last[-1].end <= VGIC_FRAME_SIZE);
 		EXPECT_TRUE(t->count <= UINT8_MAX);
 	}
 	EXPECT_TRUE(vgic_dist_table.dist);
@@ -154,12 +164,15 @@ TEST(vgic3, register_tables_are_sorted_and_non_overlapping)
 	EXPECT_FALSE(vgic_regs_are_well_formed(overlap, ARRAY_SIZE(overlap)));
 	EXPECT_FALSE(vgic_regs_are_well_formed(misaligned, ARRAY_SIZE(misaligned)));
 	EXPECT_FALSE(vgic_regs_are_well_formed(const_fields, ARRAY_SIZE(const_fields)));
+	EXPECT_TRUE(vgic_regs_are_well_formed(good, ARRAY_SIZE(good)));
+	/* Without its end row, a scan could run off the table. */
+	EXPECT_FALSE(vgic_regs_are_well_formed(good, ARRAY_SIZE(good) - 1));
 }
 
-/* The reference lookup: binary search over the sorted table (the walker's former search). */
+/* The reference lookup: binary search over the sorted registers (not the end row). */
 static const struct vgic_reg *bsearch_reg(const struct vgic_table *t, uint64_t offset)
 {
-	size_t lo = 0, hi = t->count;
+	size_t lo = 0, hi = t->count - 1;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

@@ -19,12 +19,12 @@
 #define VGIC_NR_INTIDS 1024 /* every bits-per-IRQ array spans the architectural INTID space */
 
 /* GICD_CTLR, GICv3 IHI0069 H §12.9.4: ARE and DS read 1, RWP reads 0 (writes apply at once). */
-static uint64_t gicd_ctlr_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+static struct mmio_read gicd_ctlr_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	(void)off;
 	(void)width;
 	(void)vcpu;
-	return g->ctlr;
+	return MMIO_READ_OK(g->ctlr);
 }
 
 static uint32_t gicd_ctlr_write(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
@@ -43,7 +43,7 @@ static uint32_t gicd_ctlr_write(struct vgic *g, uint64_t off, unsigned width, un
 }
 
 /* GICD_TYPER, GICv3 IHI0069 H §12.9.38: no LPIs, MBIS, ESPI, RSS; CPUNumber 0 as ARE=1. */
-static uint64_t gicd_typer_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+static struct mmio_read gicd_typer_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	uint64_t it_lines = (g->nr_spis + VGIC_NR_PRIVATE) / 32 - 1;
 
@@ -51,7 +51,7 @@ static uint64_t gicd_typer_read(struct vgic *g, uint64_t off, unsigned width, un
 	(void)width;
 	(void)vcpu;
 
-	return it_lines | (uint64_t)VGIC_IDBITS << GICD_TYPER_IDBITS_SHIFT;
+	return MMIO_READ_OK(it_lines | (uint64_t)VGIC_IDBITS << GICD_TYPER_IDBITS_SHIFT);
 }
 
 /* The SPI a GICD_IROUTER<n> access names; INTIDs 0-31 have no router (RAZ/WI). */
@@ -62,13 +62,14 @@ static struct vgic_irq *gicd_irouter_irq(struct vgic *g, uint64_t off, unsigned 
 }
 
 /* GICD_IROUTER<n>, GICv3 IHI0069 H §12.9.22: 64-bit, or 32-bit halves. */
-static uint64_t gicd_irouter_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+static struct mmio_read gicd_irouter_read(struct vgic *g, uint64_t off, unsigned width,
+					  unsigned vcpu)
 {
 	unsigned intid;
 	const struct vgic_irq *irq = gicd_irouter_irq(g, off, &intid);
 
 	(void)vcpu;
-	return irq ? vgic_reg64_slice(irq->irouter, off, width) : 0;
+	return MMIO_READ_OK(irq ? vgic_reg64_slice(irq->irouter, off, width) : 0);
 }
 
 static uint32_t gicd_irouter_write(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
@@ -115,6 +116,7 @@ const struct vgic_reg vgic_dist_regs[] = {
     VGIC_REG(0x6000, 1020 * 8, VGIC_W32 | VGIC_W64, gicd_irouter_read, gicd_irouter_write),
     /* GICD_PIDR2 */
     VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, vgic_reg_pidr2, vgic_reg_wi),
+    VGIC_REG_END,
 };
 
 static uint8_t vgic_dist_index[VGIC_INDEX_SIZE];
@@ -122,7 +124,7 @@ const struct vgic_table vgic_dist_table = VGIC_TABLE(vgic_dist_regs, vgic_dist_i
 
 static struct mmio_read vgic_dist_read(void *dev, uint64_t offset, unsigned width)
 {
-	return vgic_regs_read(dev, offset, width, &vgic_dist_table, 0);
+	return vgic_regs_read(dev, offset, width, 0, &vgic_dist_table);
 }
 
 static int vgic_dist_write(void *dev, uint64_t offset, unsigned width, uint64_t value)

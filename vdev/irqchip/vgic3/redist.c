@@ -20,7 +20,7 @@
  * GICR_TYPER, GICv3 IHI0069 H §12.11: Affinity_Value is Aff3.Aff2.Aff1.Aff0 of the vCPU's
  * MPIDR, which Linux matches; Last ends its walk over the frames.
  */
-static uint64_t gicr_typer_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+static struct mmio_read gicr_typer_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	uint64_t mpidr = g->cpu[vcpu].mpidr;
 	uint64_t aff = (mpidr & GENMASK(23, 0)) | ((mpidr & GENMASK(39, 32)) >> 8);
@@ -30,15 +30,15 @@ static uint64_t gicr_typer_read(struct vgic *g, uint64_t off, unsigned width, un
 	if (vcpu == g->nr_vcpus - 1) {
 		typer |= GICR_TYPER_LAST;
 	}
-	return vgic_reg64_slice(typer, off, width);
+	return MMIO_READ_OK(vgic_reg64_slice(typer, off, width));
 }
 
 /* GICR_WAKER, GICv3 IHI0069 H §12.11.42: nothing to quiesce, so ChildrenAsleep follows at once. */
-static uint64_t gicr_waker_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+static struct mmio_read gicr_waker_read(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	(void)off;
 	(void)width;
-	return g->cpu[vcpu].waker;
+	return MMIO_READ_OK(g->cpu[vcpu].waker);
 }
 
 static uint32_t gicr_waker_write(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
@@ -65,6 +65,7 @@ const struct vgic_reg vgic_rd_regs[] = {
     VGIC_REG_CONST(0x0078, 8, VGIC_W32 | VGIC_W64, vgic_reg_raz, vgic_reg_wi),
     /* GICR_PIDR2 */
     VGIC_REG_CONST(0xFFE8, 4, VGIC_W32, vgic_reg_pidr2, vgic_reg_wi),
+    VGIC_REG_END,
 };
 
 static uint8_t vgic_rd_index[VGIC_INDEX_SIZE];
@@ -90,13 +91,18 @@ const struct vgic_reg vgic_sgi_regs[] = {
     /* GICR_IGRPMODR0, GICR_NSACR: RAZ/WI when DS=1, GICv3 IHI0069 H §12.11 */
     VGIC_REG_CONST(0x0D00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
     VGIC_REG_CONST(0x0E00, 4, VGIC_W32, vgic_reg_raz, vgic_reg_wi),
+    VGIC_REG_END,
 };
 
 static uint8_t vgic_sgi_index[VGIC_INDEX_SIZE];
 const struct vgic_table vgic_sgi_table = VGIC_TABLE(vgic_sgi_regs, vgic_sgi_index, false);
 
-/* Frames past the last redistributor: no registers, every offset RAZ/WI. */
-static const struct vgic_table vgic_absent_table = {.regs = NULL, .count = 0, .index = NULL};
+/* Frames past the last redistributor: no registers, every offset RAZ/WI (its zeroed index exact).
+ */
+static const struct vgic_reg vgic_absent_regs[] = {VGIC_REG_END};
+static uint8_t vgic_absent_index[VGIC_INDEX_SIZE];
+static const struct vgic_table vgic_absent_table =
+    VGIC_TABLE(vgic_absent_regs, vgic_absent_index, false);
 
 /* Bank the access by address: frame pair offset/stride is the vCPU. Past the last: RAZ/WI. */
 static const struct vgic_table *vgic_redist_frame(const struct vgic *g, uint64_t *offset,
@@ -122,7 +128,7 @@ static struct mmio_read vgic_redist_read(void *dev, uint64_t offset, unsigned wi
 	unsigned vcpu;
 	const struct vgic_table *t = vgic_redist_frame(dev, &offset, &vcpu);
 
-	return vgic_regs_read(dev, offset, width, t, vcpu);
+	return vgic_regs_read(dev, offset, width, vcpu, t);
 }
 
 static int vgic_redist_write(void *dev, uint64_t offset, unsigned width, uint64_t value)

@@ -71,17 +71,42 @@ static uint32_t vgic_fields_write_locked(const struct vgic_mmio *m, const struct
 	return kick;
 }
 
-/** Read a register that holds interrupt state; see vgic3_internal.h. */
-uint64_t vgic_reg_read_state(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
-			     const struct vgic_reg *r, bool dist)
+/* Read row r, which holds interrupt state, under g->lock. Not inlined: a tail call, frameless. */
+__attribute__((noinline)) static struct mmio_read vgic_reg_read_state(struct vgic *g, uint64_t off,
+								      unsigned width, unsigned vcpu,
+								      const struct vgic_reg *r,
+								      bool dist)
 {
 	const struct vgic_mmio m = {.g = g, .off = off, .vcpu = vcpu, .width = width, .dist = dist};
-	uint64_t value;
+	struct mmio_read rd;
 
 	spin_lock(&g->lock);
-	value = r->bpi ? vgic_fields_read_locked(&m, r) : r->read(g, off, width, vcpu);
+	rd = r->bpi ? MMIO_READ_OK(vgic_fields_read_locked(&m, r)) : r->read(g, off, width, vcpu);
 	spin_unlock(&g->lock);
-	return value;
+	return rd;
+}
+
+/*
+ * Not inline: GCC 12 makes no tail call of a call returning a struct once it is inlined, and
+ * here both the frame's handler (vgic_dist_read, vgic_redist_read) and this function end in
+ * one, so that a register read runs no frame of the walker's.
+ */
+struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, unsigned width, unsigned vcpu,
+				const struct vgic_table *t)
+{
+	const struct vgic_reg *r = vgic_table_find(t, offset);
+
+	if (!r) {
+		return vgic_access_is_valid(offset, width) ? MMIO_READ_OK(0)
+							   : MMIO_READ_REFUSED(-EINVAL);
+	}
+	if (!vgic_reg_allows(r, offset, width)) {
+		return MMIO_READ_REFUSED(-EINVAL);
+	}
+	if (r->flags & VGIC_REG_FLAG_CONST) {
+		return r->read(g, offset - r->offset, width, vcpu);
+	}
+	return vgic_reg_read_state(g, offset - r->offset, width, vcpu, r, t->dist);
 }
 
 /** Write through a register table, then kick the vCPUs it made pending (lock dropped). */
@@ -126,17 +151,27 @@ static bool vgic_reg_is_aligned(const struct vgic_reg *r)
 	return true;
 }
 
+/* The row that ends a table, VGIC_REG_END. */
+static bool vgic_reg_is_end(const struct vgic_reg *r)
+{
+	return r->offset == VGIC_FRAME_SIZE && r->end == UINT32_MAX;
+}
+
 /**
- * True when t is sorted by offset, its ranges do not overlap, every entry has handlers, is
- * aligned to the widths it allows, and only plain registers are marked constant.
+ * True when t is sorted by offset, its ranges do not overlap and fit the frame, every entry has
+ * handlers, is aligned to the widths it allows, only plain registers are marked constant, and
+ * VGIC_REG_END ends it.
  */
 bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	if (n == 0 || !vgic_reg_is_end(&t[n - 1])) {
+		return false;
+	}
+	for (size_t i = 0; i < n - 1; i++) {
 		bool plain = t[i].read && t[i].write, fields = t[i].field_read && t[i].field_write;
 
-		if (t[i].end <= t[i].offset || !(t[i].bpi ? fields : plain) ||
-		    !vgic_reg_is_aligned(&t[i])) {
+		if (t[i].end <= t[i].offset || t[i].end > VGIC_FRAME_SIZE ||
+		    !(t[i].bpi ? fields : plain) || !vgic_reg_is_aligned(&t[i])) {
 			return false;
 		}
 		if (t[i].bpi && (t[i].flags & VGIC_REG_FLAG_CONST)) {
@@ -150,33 +185,33 @@ bool vgic_regs_are_well_formed(const struct vgic_reg *t, size_t n)
 }
 
 /** GICD_IIDR and GICR_IIDR, GICv3 IHI0069 H §12.9 and §12.11: one identity for both. */
-uint64_t vgic_reg_iidr(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+struct mmio_read vgic_reg_iidr(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	(void)g;
 	(void)off;
 	(void)width;
 	(void)vcpu;
-	return VGIC_IIDR;
+	return MMIO_READ_OK(VGIC_IIDR);
 }
 
 /** GICD_PIDR2 and GICR_PIDR2: ArchRev 3 (GICv3) is what Linux probes for. */
-uint64_t vgic_reg_pidr2(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+struct mmio_read vgic_reg_pidr2(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	(void)g;
 	(void)off;
 	(void)width;
 	(void)vcpu;
-	return VGIC_PIDR2;
+	return MMIO_READ_OK(VGIC_PIDR2);
 }
 
 /** Read-as-zero for plain registers. */
-uint64_t vgic_reg_raz(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
+struct mmio_read vgic_reg_raz(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu)
 {
 	(void)g;
 	(void)off;
 	(void)width;
 	(void)vcpu;
-	return 0;
+	return MMIO_READ_OK(0);
 }
 
 /** Write-ignored for plain registers. */
@@ -336,17 +371,12 @@ static void vgic_table_index(const struct vgic_table *t)
 			b = end;
 		}
 	}
-	if (b < VGIC_INDEX_SIZE) {
-		memset(&t->index[b], (int)t->count, VGIC_INDEX_SIZE - b);
-	}
 }
 
 /* Check one table (its registers fit the frame the index covers); then build its index. */
 static bool vgic_table_prepare(const struct vgic_table *t)
 {
-	if (t->count == 0 || t->count > UINT8_MAX ||
-	    !vgic_regs_are_well_formed(t->regs, t->count) ||
-	    vgic_table_limit(t) > VGIC_FRAME_SIZE) {
+	if (t->count > UINT8_MAX || !vgic_regs_are_well_formed(t->regs, t->count)) {
 		return false;
 	}
 	vgic_table_index(t);

@@ -58,7 +58,8 @@ struct vgic_mmio {
  * arrive in registers; GCC 12 passes even a 16-byte struct through the stack with -mstrict-align.
  * The write returns a mask of vCPUs to kick.
  */
-typedef uint64_t vgic_reg_read_fn(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu);
+typedef struct mmio_read vgic_reg_read_fn(struct vgic *g, uint64_t off, unsigned width,
+					  unsigned vcpu);
 typedef uint32_t vgic_reg_write_fn(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
 				   uint64_t value);
 /** Per-interrupt field handlers for bits-per-IRQ registers (IGROUPR, ISENABLER, ...). */
@@ -115,6 +116,14 @@ struct vgic_reg {
 
 /* A GICD frame or one GICR frame (RD_base, SGI_base) spans 64 KiB, GICv3 IHI0069 H §12.8, §12.10 */
 #define VGIC_FRAME_SIZE 0x10000U
+/*
+ * The last row of every table: it starts past the frame and never ends, so that a lookup's
+ * scan stops on it without counting and finds every offset of the frame below it reserved.
+ */
+#define VGIC_REG_END                                                                               \
+	{                                                                                          \
+		.offset = VGIC_FRAME_SIZE, .end = UINT32_MAX                                       \
+	}
 /* Lookup index granule: 128 bytes, the spacing of the bits-per-IRQ arrays (GICD_IGROUPR, ...). */
 #define VGIC_INDEX_SHIFT 7
 #define VGIC_INDEX_SIZE (VGIC_FRAME_SIZE >> VGIC_INDEX_SHIFT)
@@ -127,7 +136,7 @@ struct vgic_reg {
  */
 struct vgic_table {
 	const struct vgic_reg *regs;
-	size_t count;	/**< at most UINT8_MAX, as index entries are bytes */
+	size_t count;	/**< rows with VGIC_REG_END, at most UINT8_MAX: index entries are bytes */
 	uint8_t *index; /**< VGIC_INDEX_SIZE entries, one per bucket of the frame */
 	bool dist;	/**< distributor view: private INTIDs are RAZ/WI (ARE=1) */
 };
@@ -145,8 +154,8 @@ extern const struct vgic_table vgic_rd_table;
 extern const struct vgic_table vgic_sgi_table;
 
 /*
- * The table walker. Its lookup and read path are inline here, as every GICD/GICR read runs
- * them; regs.c holds the rest and the per-IRQ fields common to GICD and GICR.
+ * The table walker. Its lookup is inline here, as every GICD/GICR access runs it; regs.c holds
+ * the rest and the per-IRQ fields common to GICD and GICR.
  *
  * Device accesses are naturally aligned and 1, 2, 4 or 8 bytes wide: width - 1 wraps past 7 for
  * width 0, width & (width - 1) is 0 only for a power of two, offset & (width - 1) for alignment.
@@ -169,27 +178,16 @@ static inline bool vgic_reg_allows(const struct vgic_reg *r, uint64_t offset, un
 	return (r->widths & width) != 0 && (((uint32_t)offset | width) & (width - 1)) == 0;
 }
 
-/** Where t's last register ends: offsets from there up are reserved. */
-static inline uint64_t vgic_table_limit(const struct vgic_table *t)
-{
-	const struct vgic_reg *last;
-
-	if (t->count == 0) {
-		return 0;
-	}
-	last = &t->regs[t->count - 1];
-	return last->end;
-}
-
 /**
- * The entry holding offset, or NULL for a reserved one: an index load, then a short scan. Below
- * the limit the scan always stops, at the latest on the last register, as the table is sorted.
+ * The entry holding offset, or NULL for a reserved one: an index load, then a short scan, which
+ * stops at the latest on the table's VGIC_REG_END. Offsets past the frame, which a bus region
+ * larger than the frame would pass, are reserved too: the index covers the frame only.
  */
 static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t, uint64_t offset)
 {
 	const struct vgic_reg *r;
 
-	if (offset >= vgic_table_limit(t)) {
+	if (offset >= VGIC_FRAME_SIZE) {
 		return NULL;
 	}
 	r = &t->regs[t->index[offset >> VGIC_INDEX_SHIFT]];
@@ -200,36 +198,12 @@ static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t,
 }
 
 /**
- * Read row r, which holds interrupt state, under g->lock (regs.c). The access comes as arguments
- * in the order of a row's handler, then r and the table's dist, so that vgic_regs_read() passes
- * it on without moving registers.
- */
-uint64_t vgic_reg_read_state(struct vgic *g, uint64_t off, unsigned width, unsigned vcpu,
-			     const struct vgic_reg *r, bool dist);
-
-/**
  * Read through a register table: the value (reserved offsets read 0) or -EINVAL for a bad
- * access. The arguments are the access as the bus passes it to a model, then the frame's table
- * and the vCPU it banks for. Inline, so that a constant table (the distributor's) folds into
- * the lookup.
+ * access. The arguments are the access as the bus passes it to a model, the vCPU the frame
+ * banks for, then the frame's table: the order of a row's handler, which it passes them on to.
  */
-static inline struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, unsigned width,
-					      const struct vgic_table *t, unsigned vcpu)
-{
-	const struct vgic_reg *r = vgic_table_find(t, offset);
-
-	if (!r) {
-		return vgic_access_is_valid(offset, width) ? MMIO_READ_OK(0)
-							   : MMIO_READ_REFUSED(-EINVAL);
-	}
-	if (!vgic_reg_allows(r, offset, width)) {
-		return MMIO_READ_REFUSED(-EINVAL);
-	}
-	if (r->flags & VGIC_REG_FLAG_CONST) {
-		return MMIO_READ_OK(r->read(g, offset - r->offset, width, vcpu));
-	}
-	return MMIO_READ_OK(vgic_reg_read_state(g, offset - r->offset, width, vcpu, r, t->dist));
-}
+struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, unsigned width, unsigned vcpu,
+				const struct vgic_table *t);
 
 /** Write through a register table, as vgic_regs_read(); kicks the vCPUs it made pending. */
 int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t value,
