@@ -38,12 +38,13 @@ struct vcpu {
 	uint64_t exits[TESSERA_EXIT_CLASS_COUNT];
 };
 
-static inline uint64_t vcpu_reg_get(const struct vcpu *v, unsigned n)
+/* n is 64-bit so that an index decoded from a syndrome needs no widening. */
+static inline uint64_t vcpu_reg_get(const struct vcpu *v, uint64_t n)
 {
 	return n < 31 ? v->arch.regs.x[n] : 0; /* register 31 is XZR here */
 }
 
-static inline void vcpu_reg_set(struct vcpu *v, unsigned n, uint64_t val)
+static inline void vcpu_reg_set(struct vcpu *v, uint64_t n, uint64_t val)
 {
 	if (n < 31) {
 		v->arch.regs.x[n] = val;

@@ -41,9 +41,9 @@ static uint64_t load_result(uint64_t esr, uint64_t val, unsigned width)
 }
 
 /* ISS.SRT: the register the access reads or writes; 31 is XZR (vcpu_reg_get/set), D19.2.40. */
-static unsigned dabt_rt(uint64_t esr)
+static uint64_t dabt_rt(uint64_t esr)
 {
-	return (unsigned)(esr >> DABT_SRT_SHIFT) & 0x1f;
+	return (esr >> DABT_SRT_SHIFT) & 0x1f;
 }
 
 /* ISS.SAS: the access size, 1 << SAS bytes, D19.2.40. */
@@ -125,7 +125,7 @@ unsigned arm64_dabt_light(struct vcpu *v, uint64_t esr)
 	}
 	v = light_vcpu(); /* as in dabt_emulate(): cheaper than keeping v across the call */
 	vcpu_count_exit(v, TESSERA_EXIT_MMIO);
-	return light_end(v);
+	return light_end_mmio(v);
 }
 
 /* Instruction fetch from an IPA without RAM: the guest jumped somewhere it has nothing. */

@@ -47,4 +47,16 @@ static inline unsigned light_end(const struct vcpu *v)
 	return light_vgic_keeps(v) && !v->pcpu->resched ? LIGHT_RESUME : LIGHT_FINISH;
 }
 
+/*
+ * light_end() after an emulated MMIO access. A device model never sees a vCPU or its list
+ * registers (hyp/vdev.h), and no interrupt is taken at EL2 during the exit, so the LRs are still
+ * as quiet as light_may_begin() found them: only the flush hint is left to look at.
+ */
+static inline unsigned light_end_mmio(const struct vcpu *v)
+{
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+	return !vgic_needs_flush(&v->vm->vgic, v->id) && !v->pcpu->resched ? LIGHT_RESUME
+									    : LIGHT_FINISH;
+}
+
 #endif
