@@ -56,7 +56,7 @@ static inline unsigned light_end_mmio(const struct vcpu *v)
 {
 	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
 	return !vgic_needs_flush(&v->vm->vgic, v->id) && !v->pcpu->resched ? LIGHT_RESUME
-									    : LIGHT_FINISH;
+									   : LIGHT_FINISH;
 }
 
 #endif

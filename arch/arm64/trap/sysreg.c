@@ -231,10 +231,13 @@ void arm64_trap_sysreg(struct vcpu *v)
 	vcpu_pc_advance(v);
 }
 
-/* The light path (light.h) of every MSR/MRS but the posted IPI, out of line: its own frame. */
+/*
+ * The light path (light.h) of an MSR/MRS, once light_may_begin() holds. Out of line: its own
+ * frame, which an exit that cannot be light does not build.
+ */
 __attribute__((noinline)) static unsigned sysreg_light_emulate(struct vcpu *v, uint64_t esr)
 {
-	if (!light_may_begin(v) || !sysreg_emulate(v, esr)) {
+	if (!sysreg_emulate(v, esr)) {
 		return LIGHT_FULL;
 	}
 	return light_end(v);
@@ -244,28 +247,37 @@ __attribute__((noinline)) static unsigned sysreg_light_emulate(struct vcpu *v, u
  * The commonest MSR, an IPI to one other vCPU, as a lock-free post (vgic_sgi1r_post). It reads
  * and changes nothing of this vCPU (its LRs and HCR_EL2.VSE may hold anything: they stay in the
  * hardware as they are) and kicks nobody on this CPU, so the guest resumes at once, without
- * light_may_begin() or light_end(). Not posted: nothing done, the table's handler takes it.
+ * light_may_begin() or light_end(). False, with nothing done, when the write is no such post.
  */
-static unsigned sgi1r_light(struct vcpu *v, uint64_t esr)
+static bool sgi1r_light(struct vcpu *v, uint64_t esr)
 {
 	unsigned rt = (unsigned)(esr >> SYSREG_ISS_RT_SHIFT) & 0x1f;
 	unsigned t = vgic_sgi1r_post(&v->vm->vgic, v->id, vcpu_reg_get(v, rt));
 
 	if (t == VGIC_NO_POST) {
-		/* Nothing was taken to EL2 since: ESR_EL2 is still esr, no register kept it. */
-		return sysreg_light_emulate(v, read_sysreg(esr_el2));
+		return false;
 	}
 	sgi_post_tell(v->vm, t);
 	vcpu_count_exit(v, TESSERA_EXIT_SYSREG);
 	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4); /* step over the MSR, as light_end() */
-	return LIGHT_RESUME;
+	return true;
 }
 
-/* The light path (light.h): an access not emulated here goes to the full path untouched. */
+/*
+ * The light path (light.h): an access not emulated here goes to the full path untouched. The
+ * light_may_begin() test comes before any frame is built: an SGI to itself finds its last one
+ * still listed, and goes to the full path at once.
+ */
 unsigned arm64_sysreg_light(struct vcpu *v, uint64_t esr)
 {
 	if ((esr & SYSREG_ISS_KEY_MASK) == SGI1R_ISS) {
-		return sgi1r_light(v, esr);
+		if (sgi1r_light(v, esr)) {
+			return LIGHT_RESUME;
+		}
+		esr = read_sysreg(esr_el2); /* nothing was taken to EL2 since: still this exit's */
+	}
+	if (!light_may_begin(v)) {
+		return LIGHT_FULL;
 	}
 	return sysreg_light_emulate(v, esr);
 }
