@@ -34,29 +34,41 @@ static inline bool light_vgic_keeps(const struct vcpu *v)
 	return vgic_lrs_quiet(&v->arch.gic) && !vgic_needs_flush(&v->vm->vgic, v->id);
 }
 
+/* Step over the trapped instruction (always 4 bytes: AArch64 guests only). */
+static inline void light_step(void)
+{
+	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+}
+
 /*
  * The end of a light handler that emulated the access: step over the instruction and say
  * whether the guest may resume at once. A data abort or MSR/MRS handler never changes a run
  * state (only PSCI calls do), and a change made by another CPU comes with a physical kick,
  * taken as soon as the guest runs again; so of the scheduler's conditions (sched_keeps) only
- * a kick from this very exit, pcpu->resched, is left to look at.
+ * a kick from this very exit, pcpu->resched, is left to look at. lrs_quiet is what the caller
+ * knows of vgic_lrs_quiet() after its handler.
  */
+static inline unsigned light_end_as(const struct vcpu *v, bool lrs_quiet)
+{
+	light_step();
+	return lrs_quiet && !vgic_needs_flush(&v->vm->vgic, v->id) && !v->pcpu->resched
+		   ? LIGHT_RESUME
+		   : LIGHT_FINISH;
+}
+
 static inline unsigned light_end(const struct vcpu *v)
 {
-	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
-	return light_vgic_keeps(v) && !v->pcpu->resched ? LIGHT_RESUME : LIGHT_FINISH;
+	return light_end_as(v, vgic_lrs_quiet(&v->arch.gic));
 }
 
 /*
  * light_end() after an emulated MMIO access. A device model never sees a vCPU or its list
  * registers (hyp/vdev.h), and no interrupt is taken at EL2 during the exit, so the LRs are still
- * as quiet as light_may_begin() found them: only the flush hint is left to look at.
+ * as quiet as light_may_begin() found them.
  */
 static inline unsigned light_end_mmio(const struct vcpu *v)
 {
-	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
-	return !vgic_needs_flush(&v->vm->vgic, v->id) && !v->pcpu->resched ? LIGHT_RESUME
-									   : LIGHT_FINISH;
+	return light_end_as(v, true);
 }
 
 #endif

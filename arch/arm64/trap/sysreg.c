@@ -259,7 +259,7 @@ static bool sgi1r_light(struct vcpu *v, uint64_t esr)
 	}
 	sgi_post_tell(v->vm, t);
 	vcpu_count_exit(v, TESSERA_EXIT_SYSREG);
-	write_sysreg(elr_el2, read_sysreg(elr_el2) + 4); /* step over the MSR, as light_end() */
+	light_step();
 	return true;
 }
 
