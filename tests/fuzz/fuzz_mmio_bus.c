@@ -2,7 +2,7 @@
 /*
  * Fuzz target: the MMIO bus (vdev/bus/mmio_bus.c) under add/find/access sequences. A failed add
  * leaves the bus as it was, a successful one keeps mmio_bus_check() happy, find agrees with a
- * linear scan, and a model only ever sees accesses that fit inside its own window.
+ * linear scan, and a model only ever sees naturally aligned accesses inside its own window.
  */
 #include <string.h>
 
@@ -37,6 +37,7 @@ static void check_access(const struct dev *d, uint64_t offset, unsigned width)
 {
 	FUZZ_CHECK(d->used);
 	FUZZ_CHECK(width == 1 || width == 2 || width == 4 || width == 8);
+	FUZZ_CHECK((offset & (width - 1U)) == 0);
 	FUZZ_CHECK(offset < d->size && width <= d->size - offset);
 }
 
@@ -153,6 +154,7 @@ static void op_access(struct world *x, uint64_t addr)
 	}
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL || rc == -ENODEV);
 	FUZZ_CHECK(rc != -ENODEV || scan(&x->bus, addr) == NULL);
+	FUZZ_CHECK(rc != -ENODEV || (addr & (width - 1U)) == 0); /* unaligned: -EINVAL first */
 	/* A read's value holds the width's bytes, and none comes back from a refused one. */
 	FUZZ_CHECK(fuzz_fits_width(rd.value, width));
 	FUZZ_CHECK(rc == 0 || rd.value == 0);

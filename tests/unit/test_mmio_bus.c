@@ -82,8 +82,8 @@ TEST(mmio_bus, overlap_rejected)
 
 	ASSERT_EQ(add(&bus, 0x1000, 0x1000, NULL), 0);
 	EXPECT_EQ(add(&bus, 0x1000, 0x1000, NULL), -EEXIST);  /* identical */
-	EXPECT_EQ(add(&bus, 0x0800, 0x0801, NULL), -EEXIST);  /* tail overlaps the head */
-	EXPECT_EQ(add(&bus, 0x1fff, 0x10, NULL), -EEXIST);    /* head overlaps the tail */
+	EXPECT_EQ(add(&bus, 0x0800, 0x0808, NULL), -EEXIST);  /* tail overlaps the head */
+	EXPECT_EQ(add(&bus, 0x1ff8, 0x10, NULL), -EEXIST);    /* head overlaps the tail */
 	EXPECT_EQ(add(&bus, 0x1100, 0x10, NULL), -EEXIST);    /* inside */
 	EXPECT_EQ(add(&bus, 0x0000, 0x10000, NULL), -EEXIST); /* around */
 	EXPECT_EQ(add(&bus, 0x0800, 0x0800, NULL), 0);	      /* ends where it starts */
@@ -102,6 +102,10 @@ TEST(mmio_bus, bad_regions_and_full_bus)
 	EXPECT_EQ(add(&bus, UINT64_MAX - 0xf, 0x10, NULL), 0); /* ends at the last byte */
 	r.ops = NULL;
 	EXPECT_EQ(mmio_bus_add(&bus, &r), -EINVAL);
+	/* Base and size multiples of 8: an aligned access then never runs past the end. */
+	EXPECT_EQ(add(&bus, 0x1004, 0x100, NULL), -EINVAL);
+	EXPECT_EQ(add(&bus, 0x1000, 0x104, NULL), -EINVAL);
+	EXPECT_EQ(bus.count, 1);
 	for (unsigned i = 1; i < MMIO_BUS_MAX_REGIONS; i++) {
 		EXPECT_EQ(add(&bus, i * 0x1000ULL, 0x1000, NULL), 0);
 	}
@@ -118,7 +122,9 @@ TEST(mmio_bus, check_finds_disorder_and_overlap)
 	bus.region[1] = region(0x1000, 0x1000, NULL);
 	bus.count = 2;
 	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
-	bus.region[1] = region(0x2fff, 0x1000, NULL);
+	bus.region[1] = region(0x2ff8, 0x1000, NULL);
+	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
+	bus.region[1] = region(0x3004, 0x1000, NULL); /* unaligned */
 	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
 	bus.region[1] = region(0x3000, 0, NULL);
 	EXPECT_EQ(mmio_bus_check(&bus), -EINVAL);
@@ -173,7 +179,7 @@ TEST(mmio_bus, access_offset_and_value)
 	ASSERT_EQ(rd.err, 0);
 	EXPECT_EQ(rd.value, 0x1122334455667788ULL);
 
-	ASSERT_EQ(mmio_bus_write(&bus, 0x9000002, 2, 0xabcdef), 0);
+	ASSERT_EQ(mmio_bus_write(&bus, 0x9000002, 2, 0xabcdef), 0); /* aligned to its width */
 	EXPECT_EQ(dev.offset, 2);
 	EXPECT_EQ(dev.written, 0xcdef);
 	EXPECT_EQ(dev.calls, 3);
@@ -210,10 +216,14 @@ TEST(mmio_bus, access_width_and_bounds)
 		EXPECT_EQ(mmio_bus_read(&bus, 0x9000000, w).err, ok ? 0 : -EINVAL);
 	}
 	EXPECT_EQ(dev.calls, 4); /* bad widths never reach the model */
-	/* An access that runs past the end of the region. */
+	/* Unaligned: refused, so that no access runs past the end of the region. */
 	EXPECT_EQ(mmio_bus_write(&bus, 0x9000ffc, 8, 0), -EINVAL);
+	EXPECT_EQ(mmio_bus_read(&bus, 0x9000001, 2).err, -EINVAL);
+	EXPECT_EQ(mmio_bus_read(&bus, 0x9000002, 4).err, -EINVAL);
+	EXPECT_EQ(mmio_bus_read(&bus, 0x9000ffd, 1).err, 0);
 	EXPECT_EQ(mmio_bus_write(&bus, 0x9000ffc, 4, 0), 0);
-	EXPECT_EQ(dev.calls, 5);
+	EXPECT_EQ(mmio_bus_write(&bus, 0x9000ff8, 8, 0), 0);
+	EXPECT_EQ(dev.calls, 7);
 }
 
 TEST(mmio_bus, unclaimed_and_model_errors)
@@ -223,7 +233,8 @@ TEST(mmio_bus, unclaimed_and_model_errors)
 	struct mmio_read rd;
 
 	ASSERT_EQ(add(&bus, 0x9000000, 0x1000, &dev), 0);
-	EXPECT_EQ(mmio_bus_read(&bus, 0x8ffffff, 4).err, -ENODEV);
+	EXPECT_EQ(mmio_bus_read(&bus, 0x8fffffc, 4).err, -ENODEV);
+	EXPECT_EQ(mmio_bus_read(&bus, 0x8ffffff, 1).err, -ENODEV);
 	EXPECT_EQ(mmio_bus_write(&bus, 0x9001000, 4, 42), -ENODEV);
 	rd = mmio_bus_read(&bus, 0x9000000, 4);
 	EXPECT_EQ(rd.err, -EINVAL);

@@ -48,12 +48,19 @@ static int refuse_write(void *dev, uint64_t offset, unsigned width, uint64_t val
 	return -EINVAL;
 }
 
-/** Insert r in address order; -EINVAL for an empty or wrapping region, -EEXIST on overlap. */
+/* Non-empty, not wrapping, base and size multiples of MMIO_REGION_ALIGN (hyp/vdev.h). */
+static bool region_is_valid(const struct mmio_region *r)
+{
+	return r->size != 0 && ((r->base | r->size) & (MMIO_REGION_ALIGN - 1)) == 0 &&
+	       region_last(r) >= r->base;
+}
+
+/** Insert r in address order; -EINVAL for a region not valid, -EEXIST on overlap. */
 int mmio_bus_add(struct mmio_bus *bus, const struct mmio_region *r)
 {
 	unsigned pos;
 
-	if (r->size == 0 || r->ops == NULL || r->base + (r->size - 1) < r->base) {
+	if (!region_is_valid(r) || r->ops == NULL) {
 		return -EINVAL;
 	}
 	pos = upper_bound(bus, r->base);
@@ -84,8 +91,8 @@ extern inline int mmio_bus_write(const struct mmio_bus *bus, uint64_t addr, unsi
 				 uint64_t value);
 
 /**
- * 0 when the regions are non-empty, have both handlers, do not wrap, are sorted without overlap,
- * and an empty one ends the list; else -EINVAL.
+ * 0 when the regions are valid (region_is_valid()), have both handlers, are sorted without
+ * overlap, and an empty one ends the list; else -EINVAL.
  */
 int mmio_bus_check(const struct mmio_bus *bus)
 {
@@ -95,7 +102,7 @@ int mmio_bus_check(const struct mmio_bus *bus)
 	for (unsigned i = 0; i < bus->count; i++) {
 		const struct mmio_region *r = &bus->region[i];
 
-		if (r->size == 0 || !r->read || !r->write || region_last(r) < r->base) {
+		if (!region_is_valid(r) || !r->read || !r->write) {
 			return -EINVAL;
 		}
 		if (i > 0 && region_last(&bus->region[i - 1]) >= r->base) {

@@ -122,6 +122,9 @@ const struct vgic_reg vgic_dist_regs[] = {
 static uint8_t vgic_dist_index[VGIC_INDEX_SIZE];
 const struct vgic_table vgic_dist_table = VGIC_TABLE(vgic_dist_regs, vgic_dist_index, true);
 
+/* The bus passes offsets inside the window, which is one frame: the walker's precondition. */
+_Static_assert(VGIC_DIST_SIZE == VGIC_FRAME_SIZE, "GICD window is one frame");
+
 static struct mmio_read vgic_dist_read(void *dev, uint64_t offset, unsigned width)
 {
 	return vgic_regs_read(dev, offset, width, 0, &vgic_dist_table);

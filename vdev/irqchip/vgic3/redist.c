@@ -104,23 +104,24 @@ static uint8_t vgic_absent_index[VGIC_INDEX_SIZE];
 static const struct vgic_table vgic_absent_table =
     VGIC_TABLE(vgic_absent_regs, vgic_absent_index, false);
 
+/* Each frame of the pair is a walker's frame: offsets below VGIC_FRAME_SIZE. */
+_Static_assert(VGIC_SGI_BASE == VGIC_FRAME_SIZE && VGIC_REDIST_STRIDE == 2 * VGIC_FRAME_SIZE,
+	       "GICR frames are walker frames");
+
 /* Bank the access by address: frame pair offset/stride is the vCPU. Past the last: RAZ/WI. */
 static const struct vgic_table *vgic_redist_frame(const struct vgic *g, uint64_t *offset,
 						  unsigned *vcpu)
 {
 	uint64_t index = *offset / VGIC_REDIST_STRIDE;
+	bool sgi = (*offset % VGIC_REDIST_STRIDE) >= VGIC_SGI_BASE;
 
-	*offset %= VGIC_REDIST_STRIDE;
+	*offset %= VGIC_FRAME_SIZE;
 	*vcpu = 0;
 	if (index >= g->nr_vcpus) {
 		return &vgic_absent_table;
 	}
 	*vcpu = (unsigned)index;
-	if (*offset < VGIC_SGI_BASE) {
-		return &vgic_rd_table;
-	}
-	*offset -= VGIC_SGI_BASE;
-	return &vgic_sgi_table;
+	return sgi ? &vgic_sgi_table : &vgic_rd_table;
 }
 
 static struct mmio_read vgic_redist_read(void *dev, uint64_t offset, unsigned width)

@@ -155,42 +155,28 @@ extern const struct vgic_table vgic_sgi_table;
 
 /*
  * The table walker. Its lookup is inline here, as every GICD/GICR access runs it; regs.c holds
- * the rest and the per-IRQ fields common to GICD and GICR.
- *
- * Device accesses are naturally aligned and 1, 2, 4 or 8 bytes wide: width - 1 wraps past 7 for
- * width 0, width & (width - 1) is 0 only for a power of two, offset & (width - 1) for alignment.
- * A reserved offset needs this; a register's own widths say it in one test (vgic_reg_allows()).
+ * the rest and the per-IRQ fields common to GICD and GICR. It takes the access as the bus passes
+ * it (hyp/vdev.h): 1, 2, 4 or 8 bytes, naturally aligned, at an offset inside the frame
+ * (the frame handlers cut the redistributor window into frames).
  */
-static inline bool vgic_access_is_valid(uint64_t offset, unsigned width)
-{
-	return width - 1 < 8 && ((offset | width) & (width - 1)) == 0;
-}
 
 /*
- * r accepts an access of width at offset: a width it allows, naturally aligned. widths holds
- * only the flags 1, 2, 4 and 8, so a width sharing a bit with it is one of those or a sum of
- * them, and the alignment test rejects sums (as vgic_access_is_valid()). The entry is aligned
- * to its widths, so the access stays inside it.
+ * r accepts an access of width: a width it allows. The entry is aligned to its widths and the
+ * access to its own width, so the access stays inside the entry.
  */
-static inline bool vgic_reg_allows(const struct vgic_reg *r, uint64_t offset, unsigned width)
+static inline bool vgic_reg_allows(const struct vgic_reg *r, unsigned width)
 {
-	/* Only the low bits of the offset matter: tested as 32 bits, no widening needed. */
-	return (r->widths & width) != 0 && (((uint32_t)offset | width) & (width - 1)) == 0;
+	return (r->widths & width) != 0;
 }
 
 /**
- * The entry holding offset, or NULL for a reserved one: an index load, then a short scan, which
- * stops at the latest on the table's VGIC_REG_END. Offsets past the frame, which a bus region
- * larger than the frame would pass, are reserved too: the index covers the frame only.
+ * The entry holding offset (below VGIC_FRAME_SIZE), or NULL for a reserved one: an index load,
+ * then a short scan, which stops at the latest on the table's VGIC_REG_END.
  */
 static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t, uint64_t offset)
 {
-	const struct vgic_reg *r;
+	const struct vgic_reg *r = &t->regs[t->index[offset >> VGIC_INDEX_SHIFT]];
 
-	if (offset >= VGIC_FRAME_SIZE) {
-		return NULL;
-	}
-	r = &t->regs[t->index[offset >> VGIC_INDEX_SHIFT]];
 	while (offset >= r->end) {
 		r++;
 	}
@@ -198,9 +184,10 @@ static inline const struct vgic_reg *vgic_table_find(const struct vgic_table *t,
 }
 
 /**
- * Read through a register table: the value (reserved offsets read 0) or -EINVAL for a bad
- * access. The arguments are the access as the bus passes it to a model, the vCPU the frame
- * banks for, then the frame's table: the order of a row's handler, which it passes them on to.
+ * Read through a register table: the value (reserved offsets read 0) or -EINVAL for a width the
+ * register does not have. The arguments are the access as the bus passes it to a model, offset
+ * within the frame, the vCPU the frame banks for, then the frame's table: the order of a row's
+ * handler, which it passes them on to.
  */
 struct mmio_read vgic_regs_read(struct vgic *g, uint64_t offset, unsigned width, unsigned vcpu,
 				const struct vgic_table *t);
