@@ -44,11 +44,10 @@ static inline uint64_t vcpu_reg_get(const struct vcpu *v, uint64_t n)
 	return n < 31 ? v->arch.regs.x[n] : 0; /* register 31 is XZR here */
 }
 
+/* Register 31 (XZR) takes the write in a slot never read: no test on the trap path. */
 static inline void vcpu_reg_set(struct vcpu *v, uint64_t n, uint64_t val)
 {
-	if (n < 31) {
-		v->arch.regs.x[n] = val;
-	}
+	v->arch.regs.x[n & 31] = val;
 }
 
 static inline void vcpu_pc_advance(struct vcpu *v)

@@ -6,10 +6,12 @@
  * makes one trapped access through a register the path always saves (x2, x16), one it saves
  * only then (x12, x18, x21, x13, x10) or the link register (x30), and dumps all 31 registers:
  * Rt must hold what the device returned, every other register its pattern. Data aborts (a GICD
- * read, a GICD write) and MSR/MRS (CNTP_CTL_EL0, RAZ/WI under Tessera) are covered.
+ * read, a GICD write) and MSR/MRS (CNTP_CTL_EL0, RAZ/WI under Tessera) are covered. Register 31
+ * is XZR: a load into it changes no register, and a store from it writes 0 even right after a
+ * load into it (Tessera parks such a load's value in a slot a store must never read).
  *
  * expect: ldr_x2 ldr_x12 ldr_x16 ldr_x18 ldr_x21 ldr_x30 str_x21 str_x21_value str_x13
- * expect: str_x13_value mrs_x21 mrs_x10 msr_x2
+ * expect: str_x13_value mrs_x21 mrs_x10 msr_x2 ldr_xzr str_xzr str_xzr_value mrs_xzr
  */
 #include <stdint.h>
 
@@ -65,6 +67,11 @@ PROBE(probe_str_x13, "str w13, [x9]");
 PROBE(probe_mrs_x21, "mrs x21, cntp_ctl_el0");
 PROBE(probe_mrs_x10, "mrs x10, cntp_ctl_el0");
 PROBE(probe_msr_x2, "msr cntp_ctl_el0, x2");
+PROBE(probe_ldr_xzr, "ldr wzr, [x9]");
+PROBE(probe_str_xzr, "str wzr, [x9]");
+PROBE(probe_mrs_xzr, "mrs xzr, cntp_ctl_el0");
+
+#define NO_RT NR_GPRS /* register 31: every register keeps its pattern */
 
 /* Every register but rt holds its pattern (x9 the address), and rt holds want. */
 static void check_regs(const uint64_t *r, uintptr_t addr, unsigned rt, uint64_t want,
@@ -111,5 +118,10 @@ void guest_main(void)
 	probe_and_check(probe_mrs_x21, 0, 21, ctl, "mrs_x21");
 	probe_and_check(probe_mrs_x10, 0, 10, ctl, "mrs_x10");
 	probe_and_check(probe_msr_x2, 0, 2, PATTERN(2), "msr_x2");
+	probe_and_check(probe_ldr_xzr, GICD_BASE + GICD_TYPER, NO_RT, 0, "ldr_xzr");
+	mmio_write32(PRIO_WORD, 0xa0a0a0a0U);
+	probe_and_check(probe_str_xzr, PRIO_WORD, NO_RT, 0, "str_xzr");
+	check_eq(mmio_read32(PRIO_WORD), 0, "str_xzr_value");
+	probe_and_check(probe_mrs_xzr, 0, NO_RT, 0, "mrs_xzr");
 	write_sysreg(cntp_ctl_el0, 0); /* the physical timer stays off (bare QEMU runs it) */
 }

@@ -9,7 +9,7 @@
  */
 #include "hyp/arch/layout.h"
 
-#define REGS_PC (31 * 8)
+#define REGS_PC VCPU_REGS_PC_OFFSET
 
 /*
  * The caller-saved part of a frame, x0-x8, x16, x17 and x30, which C code may clobber: EL2 C

@@ -9,8 +9,12 @@
 	(1 << HYP_STACK_SHIFT) /* per physical CPU; stacks are aligned to their size */
 #define HYP_TEXT_OFFSET 0x200000
 
+/* Offsets in struct vcpu_regs of pc and pstate (checked in arch/arm64/vcpu.c). */
+#define VCPU_REGS_PC_OFFSET (32 * 8)
+#define VCPU_REGS_PSTATE_OFFSET (33 * 8)
+
 /* Offset of struct vcpu.exits[], for the assembly fast path (checked in arch/arm64/vcpu.c). */
-#define VCPU_EXITS_OFFSET 0x558
+#define VCPU_EXITS_OFFSET 0x560
 
 /* Why the EL2 vector was taken, passed to arm64_trap_entry(). */
 #define EXIT_REASON_SYNC 0

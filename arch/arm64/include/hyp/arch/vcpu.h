@@ -13,13 +13,14 @@
 
 /** Guest general registers and the return state, saved on every exit. */
 struct vcpu_regs {
-	uint64_t x[31];
+	/*
+	 * x0-x30, then x[31], where a write to register 31 (XZR) goes, so that storing an
+	 * emulated load's result takes no test (vcpu_reg_set()); it is never read.
+	 */
+	uint64_t x[32];
 	uint64_t pc;	 /**< ELR_EL2 at exit: where the guest resumes */
 	uint64_t pstate; /**< SPSR_EL2 at exit */
 };
-
-#define VCPU_REGS_PC_OFFSET (31 * 8)
-#define VCPU_REGS_PSTATE_OFFSET (32 * 8)
 
 /** EL1/EL0 system registers, switched when another vCPU takes the physical CPU. */
 struct vcpu_el1 {
