@@ -164,6 +164,13 @@ struct vcpu *arm64_vcpu_prepare_entry(struct vcpu *v)
 	vgic_flush_lrs(&v->vm->vgic, v->id, &v->arch.gic);
 	arm64_vgic_restore(&v->arch.gic);
 	vgic_direct_open(&v->arch.gic);
+	if (v->arch.hcr_el2 & HCR_VSE) {
+		/*
+		 * A virtual SError is pending: only a full exit reads back whether the guest took
+		 * it (exit_begin()); a light one that finishes would enter with VSE set again.
+		 */
+		vgic_lrs_hold(&v->arch.gic);
+	}
 	write_sysreg(hcr_el2, v->arch.hcr_el2);
 	isb();
 	return v;

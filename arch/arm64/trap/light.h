@@ -20,12 +20,13 @@ static inline struct vcpu *light_vcpu(void)
 }
 
 /*
- * Before the handler: no virtual SError waits to be folded, and the list registers hold
- * nothing the model must see first (vgic_lrs_quiet).
+ * Before the handler: the list registers hold nothing the model must see first, and no virtual
+ * SError waits to be folded (arm64_vcpu_prepare_entry() holds the LRs for that): one test,
+ * vgic_lrs_quiet().
  */
 static inline bool light_may_begin(const struct vcpu *v)
 {
-	return !(v->arch.hcr_el2 & HCR_VSE) && vgic_lrs_quiet(&v->arch.gic);
+	return vgic_lrs_quiet(&v->arch.gic);
 }
 
 /* After the handler: nothing for the vGIC to flush to this vCPU's list registers. */
@@ -51,7 +52,7 @@ static inline void light_step(void)
 static inline unsigned light_end_as(const struct vcpu *v, bool lrs_quiet)
 {
 	light_step();
-	return lrs_quiet && !vgic_needs_flush(&v->vm->vgic, v->id) && !v->pcpu->resched
+	return lrs_quiet && !vgic_needs_flush_relaxed(&v->vm->vgic, v->id) && !v->pcpu->resched
 		   ? LIGHT_RESUME
 		   : LIGHT_FINISH;
 }

@@ -40,7 +40,8 @@ struct gic_lr_state {
 	/*
 	 * Since this entry, the LRs hold nothing the model does not know: nothing is listed beside
 	 * the empty direct slot and no fast path or injection has written an LR. Set by
-	 * vgic_direct_open() at every entry, cleared by whatever writes an LR in the meantime.
+	 * vgic_direct_open() at every entry, cleared by whatever writes an LR in the meantime, or
+	 * by the arch (vgic_lrs_hold()).
 	 */
 	bool quiet;
 	uint64_t direct_hw_lr;
@@ -269,12 +270,32 @@ static inline bool vgic_lrs_quiet(const struct gic_lr_state *s)
 {
 	return s->quiet;
 }
+/**
+ * After vgic_direct_open(): the arch has state of its own for the next exit to fold, so no exit
+ * of this entry may be light. One flag for both keeps a light exit's first test to one load.
+ */
+static inline void vgic_lrs_hold(struct gic_lr_state *s)
+{
+	s->quiet = false;
+}
 /** A light exit turned out to need the full path: close the mailbox, fold a post into the model. */
 void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s);
 /** Does vcpu_id's next flush have to look at the model (something changed)? */
 static inline bool vgic_needs_flush(const struct vgic *g, unsigned vcpu_id)
 {
 	return (__atomic_load_n(&g->flush_hint, __ATOMIC_ACQUIRE) >> vcpu_id) & 1;
+}
+/**
+ * vgic_needs_flush() for a caller that only picks its path by the answer and reads no model
+ * state on it without the lock: the end of a light exit, whose "yes" is a full exit (which
+ * takes the lock), and whose "no" to another CPU's change is mended by the kick that change
+ * sends. No ordering is needed, so the load is a volatile one, as Linux's READ_ONCE(): a single
+ * load of an aligned word, atomic on every CPU we build for, which unlike GCC's atomic loads
+ * may address the field at an offset from the vGIC.
+ */
+static inline bool vgic_needs_flush_relaxed(const struct vgic *g, unsigned vcpu_id)
+{
+	return (*(const volatile uint32_t *)&g->flush_hint >> vcpu_id) & 1;
 }
 /** Would vcpu_id take an interrupt if it ran now (enabled, pending, above the VMCR mask)? */
 bool vgic_vcpu_has_pending(struct vgic *g, unsigned vcpu_id, uint32_t vmcr);
