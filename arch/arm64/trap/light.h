@@ -13,12 +13,6 @@
 #include "hyp/sched.h"
 #include "hyp/vm.h"
 
-/* The running vCPU: entry.S keeps it in TPIDR_EL2 while the guest runs and during its exits. */
-static inline struct vcpu *light_vcpu(void)
-{
-	return (struct vcpu *)(uintptr_t)read_sysreg(tpidr_el2);
-}
-
 /*
  * Before the handler: the list registers hold nothing the model must see first, and no virtual
  * SError waits to be folded (arm64_vcpu_prepare_entry() holds the LRs for that): one test,
