@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Benchmark guest (make bench, docs/benchmarks.md): exact per-operation costs of the hypervisor
- * it runs on, from the guest's PMU under QEMU -icount (../shared/docs/benchmarking.md).
+ * it runs on, from the guest's PMU under QEMU -icount (method: bench/README.md).
  *
  * PMEVCNTR0_EL0 counts INST_RETIRED at EL2 only (P, U and NSH set), PMEVCNTR1_EL0 at EL1 only;
  * exits come from TESSERA_HC_EXIT_COUNT when the hypervisor is Tessera. Every operation runs
@@ -49,7 +49,7 @@ const char guest_name[] = "bench";
 #define BENCH_ITERS 10000U
 #endif
 
-/* PMEVTYPER<n>_EL0 (ARM DDI0487 K.a D23.? PMEVTYPER<n>_EL0): filter bits and INST_RETIRED. */
+/* PMEVTYPER<n>_EL0 filter bits (ARM DDI0487 K.a, PMEVTYPER<n>_EL0) and event INST_RETIRED. */
 #define PMEVTYPER_P (1ULL << 31)   /* do not count at EL1 */
 #define PMEVTYPER_U (1ULL << 30)   /* do not count at EL0 */
 #define PMEVTYPER_NSH (1ULL << 27) /* count at EL2 */
