@@ -74,6 +74,7 @@ GUEST_ROWS = [
     ("gicd_read", "MMIO read: GICD_TYPER (emulated distributor)", "simple"),
     ("gicd_write", "MMIO write: GICD_IPRIORITYR8 (emulated distributor)", "simple"),
     ("uart_fr_read", "MMIO read: PL011 UARTFR", "simple"),
+    ("uart_dr_read", "MMIO read: PL011 UARTDR (receive FIFO empty)", "simple"),
     ("uart_dr_write", "MMIO write: PL011 UARTDR", "simple"),
     ("vtimer", "vIRQ physical-to-virtual: virtual timer, physical IRQ → guest handler", "irq"),
     ("sgi_self", "vIRQ hypervisor-generated: SGI to self, ICC_SGI1R trap → guest handler", "irq"),
