@@ -149,6 +149,8 @@ void hyp_main(const struct platform_info *info, const void *fdt)
 		 cfg.nr_vcpus, (unsigned long long)(cfg.mem_size >> 20),
 		 (unsigned long long)GUEST_RAM_BASE, (unsigned long long)vm0.ram_hpa,
 		 (unsigned long long)cfg.kernel.size, cfg.initrd.size ? ", initrd" : "");
+	log_info("vm0: stage-2 tables %llu KiB\n",
+		 (unsigned long long)(stage2_table_bytes(&vm0.s2) >> 10));
 	console_set_input(&vm0);
 	plat_console_rx_irq(true);
 	sched_start();

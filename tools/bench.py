@@ -180,6 +180,20 @@ INFO_RE = re.compile(r"@bench info (.*)$")
 OP_RE = re.compile(r"@bench op=(\S+) (.*)$")
 DONE_RE = re.compile(r"(?:^|\s)done bench (\d+) (\d+)\s*$")
 NOTOK_RE = re.compile(r"not ok bench\.(\S+)(.*)$")
+# Tessera's boot log: the VM's RAM and the stage-2 tables built for it.
+VM_RE = re.compile(r"tessera: vm0: \d+ vCPUs, (\d+) MiB RAM")
+S2_RE = re.compile(r"tessera: vm0: stage-2 tables (\d+) KiB")
+
+
+def parse_vm(lines):
+    """{"ram_mib", "s2_kib"} from Tessera's boot log, as far as it printed them."""
+    out = {}
+    for line in lines:
+        if (m := VM_RE.search(line)):
+            out["ram_mib"] = int(m.group(1))
+        elif (m := S2_RE.search(line)):
+            out["s2_kib"] = int(m.group(1))
+    return out
 
 
 def kv(text):
@@ -424,6 +438,16 @@ def image_sizes(elf, sizes_obj):
     return out
 
 
+def stage2_sizes(runs):
+    """The stage-2 tables of each distinct VM size the runs booted, smallest VM first."""
+    seen = {}
+    for r in runs:
+        vm = r.get("vm", {})
+        if "ram_mib" in vm and "s2_kib" in vm:
+            seen[vm["ram_mib"]] = vm["s2_kib"]
+    return [{"ram_mib": m, "s2_kib": seen[m]} for m in sorted(seen)]
+
+
 # ------------------------------------------------------------------ the measurements
 
 class Bench:
@@ -455,6 +479,7 @@ class Bench:
         def once(i):
             run = run_qemu(cmd, GUEST_TIMEOUT, log=self.logs / f"{label}.{i + 1}.log")
             raw = parse_guest(run.lines)
+            raw["vm"] = parse_vm(run.lines)
             raw["status"], raw["stopped"] = run.status, run.stopped
             if raw["stopped"] or raw["status"] != 0 or not raw["done"] or raw["failures"]:
                 self.problems.append(f"{label} run {i + 1}: QEMU status {raw['status']} "
@@ -474,6 +499,7 @@ class Bench:
         def once(i):
             run = run_qemu(cmd, LINUX_TIMEOUT, log=self.logs / f"{label}.{i + 1}.log")
             res = parse_linux(run.lines)
+            res["vm"] = parse_vm(run.lines)
             res["status"], res["stopped"] = run.status, run.stopped
             if res.get("cntvct") is None or res["status"] != 0:
                 self.problems.append(f"{label} run {i + 1}: no @bench-init line or QEMU status "
@@ -805,6 +831,8 @@ def write_docs(res, path, svg_written):
     if sz.get("sizeof_vm"):
         vm_line = (f"`struct vm` {sz['sizeof_vm']:,} bytes, of which {sz['vm_max_vcpus']} × "
                    f"`struct vcpu` {sz['sizeof_vcpu']:,} bytes")
+    s2_line = ", ".join(f"{fmt_int(x['s2_kib'] * 1024)} bytes ({x['ram_mib']} MiB VM)"
+                        for x in sz.get("stage2", [])) or "not in the boot logs of this run"
     out += [
         "## Size",
         "",
@@ -815,13 +843,15 @@ def write_docs(res, path, svg_written):
         f"| bss | {fmt_int(sz.get('bss'))} |",
         f"| text + data | {fmt_int(sz.get('text_data'))} |",
         f"| static RAM (text + data + bss) | {fmt_int(sz.get('static_ram'))} |",
-        f"| per VM | {vm_line}; stage-2 tables: not reported by Tessera yet |",
+        f"| per VM | {vm_line}; stage-2 tables {s2_line} |",
         "",
         "From `aarch64-linux-gnu-size` on `tessera.elf`. Largest static objects: " +
         ", ".join(f"`{s['symbol']}` {s['bytes']:,}" for s in sz.get("largest_static", [])) + ".",
         "Per VM counts the VM's structure (`bench/sizes.c` compiles `sizeof` with Tessera's own",
         "flags and headers); Tessera holds one statically, so it is inside the bss above. The",
-        "stage-2 tables come from the page allocator at run time and are not counted here.",
+        "stage-2 tables come from the page allocator when the VM is built, as Tessera's boot log",
+        "reports them (`vm0: stage-2 tables ... KiB`): guest RAM is mapped with 2 MiB blocks, so",
+        "they are the root and one 4 KiB table per GiB of RAM (a VM maps no device memory).",
         "",
         "## Targets",
         "",
@@ -929,7 +959,8 @@ def main():
             ent["ratio"] = ent["tessera"] / ent["bare"] if ent["bare"] and ent["tessera"] else None
             res["linux"][f"{smp}cpu"] = ent
         res["xen"] = xen_runs[i]
-        res["sizes"] = sizes
+        res["sizes"] = dict(sizes, stage2=stage2_sizes(
+            [small_runs[i], raw] + [lt[i] for _, lt in linux_runs.values()][:1]))
         res["commands"] = b.commands
         res["problems"] = b.problems
         res["targets"] = targets(res)
@@ -995,7 +1026,9 @@ def main():
     print()
     print(f"image: text {fmt_int(sz.get('text'))}  data {fmt_int(sz.get('data'))}  "
           f"bss {fmt_int(sz.get('bss'))}  static RAM {fmt_int(sz.get('static_ram'))}  "
-          f"struct vm {fmt_int(sz.get('sizeof_vm'))}")
+          f"struct vm {fmt_int(sz.get('sizeof_vm'))}  stage-2 tables " +
+          (", ".join(f"{x['s2_kib']} KiB ({x['ram_mib']} MiB VM)" for x in sz.get("stage2", []))
+           or "n/a"))
     print()
     for x in res["targets"]:
         met = "n/a" if x["met"] is None else ("met" if x["met"] else "MISSED")

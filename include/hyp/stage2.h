@@ -37,6 +37,11 @@ int __must_check stage2_unmap(struct stage2 *s2, gpa_t ipa, uint64_t size);
 int __must_check stage2_protect(struct stage2 *s2, gpa_t ipa, uint64_t size, unsigned attr);
 /** Walk the tables: true with pa, attr and the leaf's level when ipa is mapped. */
 bool stage2_translate(struct stage2 *s2, gpa_t ipa, hpa_t *pa, unsigned *attr, unsigned *level);
+/** Memory the VM's tables take now, root included: its share of the per-VM overhead. */
+static inline uint64_t stage2_table_bytes(const struct stage2 *s2)
+{
+	return (s2->table_pages + (s2->root.v != 0)) * PAGE_SIZE;
+}
 /** Free every table page (the VM is gone and its VMID's TLB entries have been invalidated). */
 void stage2_destroy(struct stage2 *s2);
 /** VTTBR_EL2 value: VMID and root table. */

@@ -131,8 +131,10 @@ TEST(stage2, block_2m)
 	struct fixture f;
 
 	ASSERT_TRUE(setup(&f, POOL_PAGES));
+	EXPECT_EQ(stage2_table_bytes(&f.s2), PAGE_SIZE); /* the root alone */
 	ASSERT_EQ(stage2_map(&f.s2, gpa(SZ_2M), hpa(0x40200000), SZ_2M, S2_RWX), 0);
 	EXPECT_EQ(f.s2.table_pages, 1);
+	EXPECT_EQ(stage2_table_bytes(&f.s2), 2 * PAGE_SIZE);
 	EXPECT_MAP(&f.s2, SZ_2M + 0x1234, 0x40201234, 2);
 	EXPECT_UNMAPPED(&f.s2, 2 * SZ_2M);
 	teardown(&f);
