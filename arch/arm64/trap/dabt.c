@@ -12,10 +12,14 @@
 
 #include "light.h"
 
-/* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4], ARM DDI0487 K.a D19.2.52 */
+/*
+ * HPFAR_EL2.FIPA holds IPA[51:12] in bits [47:4] (IPA[47:12] in [43:4] without FEAT_LPA), ARM
+ * DDI0487 K.a D19.2.52. Shifted left by 8, NS (bit 63) leaves the register and the RES0 bits
+ * [62:48] land above bit 55, so only the low 12 bits need replacing: from FAR_EL2, one BFXIL.
+ */
 static uint64_t fault_ipa(uint64_t hpfar, uint64_t far)
 {
-	return ((hpfar & GENMASK(43, 4)) << 8) | (far & 0xfff);
+	return ((hpfar << 8) & ~0xfffULL) | (far & 0xfff);
 }
 
 /* ISS.SSE: the load sign-extends its width bytes (LDRSB, LDRSH, LDRSW), D19.2.40. */
