@@ -219,7 +219,7 @@ vgic_field_read_fn vgic_field_cfg_read;
 vgic_field_write_fn vgic_field_cfg_write;
 
 /* irq.c: interrupt state */
-/** The state of intid as seen by vcpu (SPIs ignore vcpu), or NULL if not implemented. */
+/** The state of intid as seen by vcpu (SPIs ignore vcpu), or NULL for an INTID this VM lacks. */
 static inline struct vgic_irq *vgic_irq_lookup(struct vgic *g, unsigned vcpu, unsigned intid)
 {
 	if (intid < VGIC_NR_PRIVATE) {
