@@ -87,25 +87,15 @@ static void fake_hypercall(void *ctx, struct smccc_regs *r)
 	w.hypercall_ran = true;
 }
 
-static const struct psci_ops ops_full = {
-    .cpu_on = fake_cpu_on,
-    .cpu_off = fake_cpu_off,
-    .cpu_suspend = fake_cpu_suspend,
-    .affinity_info = fake_affinity_info,
-    .system_off = fake_system,
-    .system_reset = fake_system,
-    .hypercall = fake_hypercall,
-};
+/* The PSCI handlers both op sets share. */
+#define FAKE_PSCI_OPS                                                                              \
+	.cpu_on = fake_cpu_on, .cpu_off = fake_cpu_off, .cpu_suspend = fake_cpu_suspend,           \
+	.affinity_info = fake_affinity_info, .system_off = fake_system,                            \
+	.system_reset = fake_system
 
+static const struct psci_ops ops_full = {FAKE_PSCI_OPS, .hypercall = fake_hypercall};
 /* Without a hypervisor-call handler the vendor range must answer NOT_SUPPORTED. */
-static const struct psci_ops ops_no_hcall = {
-    .cpu_on = fake_cpu_on,
-    .cpu_off = fake_cpu_off,
-    .cpu_suspend = fake_cpu_suspend,
-    .affinity_info = fake_affinity_info,
-    .system_off = fake_system,
-    .system_reset = fake_system,
-};
+static const struct psci_ops ops_no_hcall = {FAKE_PSCI_OPS};
 
 /* A known function id half the time (with random upper bits), else anything. */
 static uint64_t pick_fid(struct fuzz_in *in)
