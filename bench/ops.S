@@ -90,7 +90,8 @@ op_end
 #define RES_TIMEOUTS 24
 #define WAIT_SPINS 2000000
 
-.macro irq_loop_begin
+/* Save x19-x22, take the arguments into x19-x21 and clear the result registers. */
+.macro loop_enter
 	stp	x19, x20, [sp, #-32]!
 	stp	x21, x22, [sp, #16]
 	mov	x19, x0
@@ -100,7 +101,21 @@ op_end
 	mov	x14, #0				/* handled (written by the handler) */
 	mov	x13, #0				/* expected */
 	mov	x16, #0				/* timeouts */
-	mov	x11, #0
+	mov	x11, #0				/* last INTID */
+.endm
+
+/* Store the result registers at x20, restore x19-x22, return 0. */
+.macro loop_leave
+	stp	x15, x14, [x20, #RES_SUM]
+	stp	x11, x16, [x20, #RES_INTID]
+	ldp	x21, x22, [sp, #16]
+	ldp	x19, x20, [sp], #32
+	mov	x0, #0
+	ret
+.endm
+
+.macro irq_loop_begin
+	loop_enter
 	cbz	x19, 9f
 	msr	daifclr, #2
 .endm
@@ -128,12 +143,7 @@ op_end
 	subs	x19, x19, #1
 	b.ne	1b
 	msr	daifset, #2
-9:	stp	x15, x14, [x20, #RES_SUM]
-	stp	x11, x16, [x20, #RES_INTID]
-	ldp	x21, x22, [sp, #16]
-	ldp	x19, x20, [sp], #32
-	mov	x0, #0
-	ret
+9:	loop_leave
 .endm
 
 /*
@@ -244,29 +254,15 @@ bench_vectors:
 #define WAIT_WFI 1000
 
 .macro switch_enter
-	stp	x19, x20, [sp, #-32]!
-	stp	x21, x22, [sp, #16]
-	mov	x19, x0
-	mov	x20, x1
-	mov	x21, x2
+	loop_enter
 	adrp	x22, bench_switch_shared
 	add	x22, x22, :lo12:bench_switch_shared
 	mov	x17, #0
-	mov	x15, #0
-	mov	x14, #0
-	mov	x13, #0
-	mov	x16, #0
-	mov	x11, #0
 .endm
 
 .macro switch_leave
-	stp	x15, x14, [x20, #RES_SUM]
-	stp	x11, x16, [x20, #RES_INTID]
 	str	x17, [x20, #RES_SGI]
-	ldp	x21, x22, [sp, #16]
-	ldp	x19, x20, [sp], #32
-	mov	x0, #0
-	ret
+	loop_leave
 .endm
 
 /* Send the SGI (its trap measured), then publish the EL2 count the WFI trap starts from. */
