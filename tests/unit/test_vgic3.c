@@ -1603,3 +1603,33 @@ TEST(vgic3, sgi0_injected_directly_beside_the_slot_survives_a_rescan)
 {
 	check_direct_injection_survives_a_rescan(0);
 }
+
+/*
+ * An SPI placed directly in vCPU 0's LRs, then routed to vCPU 1: vCPU 1's flush finds it still
+ * in vCPU 0's LRs, so lists nothing; vCPU 0's next flush folds it back, which must leave vCPU 1
+ * a hint as well as a kick, or vCPU 1's flush skips it.
+ */
+TEST(vgic3, spi_rerouted_from_a_direct_lr_reaches_its_new_owner)
+{
+	struct gic_lr_state s0, s1;
+
+	ASSERT_TRUE(setup(2, 32));
+	spi_setup(40, 0x40, true);
+	lr_state_init(&s0, 4);
+	lr_state_init(&s1, 4);
+	vgic_flush_lrs(&g, 0, &s0);
+	vgic_flush_lrs(&g, 1, &s1);
+	vgic_sync_lrs(&g, 0, &s0);
+	vgic_inject_direct(&g, 0, 40, &s0);
+	ASSERT_EQ(s0.used_lrs, 1);
+	EXPECT_EQ(LR_INTID(s0.lr[0]), 40);
+	wr(&vgic_dist_ops, GICD_IROUTER(40), 8, 1);
+	vgic_flush_lrs(&g, 1, &s1);
+	EXPECT_EQ(s1.used_lrs, 0); /* still in vCPU 0's LR */
+	vgic_flush_lrs(&g, 0, &s0);
+	EXPECT_EQ(s0.used_lrs, 0);
+	EXPECT_EQ(kicks[1], 1);
+	vgic_flush_lrs(&g, 1, &s1);
+	ASSERT_EQ(s1.used_lrs, 1);
+	EXPECT_EQ(LR_INTID(s1.lr[0]), 40);
+}

@@ -201,6 +201,7 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	for (i = s->direct; i < MIN(s->used_lrs, p.cap); i++) {
 		kick |= vgic_lr_fold_locked(g, vcpu_id, s->lr[i]);
 	}
+	vgic_hint_mask(g, kick); /* a fold that moved an interrupt: its owner's flush must look */
 	(void)vgic_direct_close_locked(g, vcpu_id, s); /* a post made during a light exit */
 	/* Cleared under the lock: a change made after this point sets it again. */
 	__atomic_and_fetch(&g->flush_hint, ~bit, __ATOMIC_ACQ_REL);
