@@ -28,13 +28,13 @@ struct mmio_read {
 
 /**
  * Device-model callbacks: (offset, width, value) in, value out. A write returns 0 and a read
- * err 0, or a negative errno when the access is not one the device accepts (bad width,
- * unaligned): the trap layer then injects an external abort. A refused access changes nothing,
- * so the trap layer may offer it again (a light exit that meets a refusal hands the whole exit
- * to the full path). A read's value holds only the width bytes read (it is below
- * 2^(8 * width)), so that the bus passes it on untouched; the fuzzers check every model for
- * it. The bus passes a write's value already cut to the width. Banked state (GICv3
- * redistributors) is told apart by address. A NULL handler refuses every access that way.
+ * err 0, or a negative errno when the access is not one the device accepts (a width its
+ * register does not have): the trap layer then injects an external abort. A refused access changes
+ * nothing, so the trap layer may offer it again (a light exit that meets a refusal hands the whole
+ * exit to the full path). A read's value holds only the width bytes read (it is below 2^(8 *
+ * width)), so that the bus passes it on untouched; the fuzzers check every model for it. The bus
+ * passes a write's value already cut to the width. Banked state (GICv3 redistributors) is told
+ * apart by address. A NULL handler refuses every access that way.
  */
 struct vdev_ops {
 	struct mmio_read (*read)(void *dev, uint64_t offset, unsigned width);
@@ -133,14 +133,9 @@ inline int mmio_bus_route(const struct mmio_bus *bus, uint64_t addr, unsigned wi
 	if (width > 8 || ((MMIO_WIDTHS_VALID >> width) & 1) == 0 || (addr & (width - 1)) != 0) {
 		return -EINVAL;
 	}
-	/* mmio_bus_find()'s scan; regions are MMIO_REGION_ALIGN-aligned, so the access fits. */
-	for (const struct mmio_region *r = bus->region; r->size != 0; r++) {
-		if (addr - r->base < r->size) {
-			*region = r;
-			return 0;
-		}
-	}
-	return -ENODEV;
+	/* Regions are MMIO_REGION_ALIGN-aligned, so the aligned access fits in the one found. */
+	*region = mmio_bus_find(bus, addr);
+	return *region ? 0 : -ENODEV;
 }
 
 /**

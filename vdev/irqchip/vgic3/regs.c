@@ -125,10 +125,7 @@ int vgic_regs_write(struct vgic *g, uint64_t offset, unsigned width, uint64_t va
 	}
 	m = (struct vgic_mmio){
 	    .g = g, .off = offset - r->offset, .vcpu = vcpu, .width = width, .dist = t->dist};
-	if (width < 8) {
-		value &= BIT(width * 8) - 1;
-	}
-	spin_lock(&g->lock);
+	spin_lock(&g->lock); /* value holds only the width's bytes: the bus cut it */
 	kick = r->bpi ? vgic_fields_write_locked(&m, r, value)
 		      : r->write(g, m.off, width, vcpu, value);
 	spin_unlock(&g->lock);

@@ -17,7 +17,8 @@
 
 /*
  * Access widths a register accepts, each flag the width in bytes it allows: an access of width
- * w is allowed when widths & w is set and w is a power of two (vgic_reg_allows()).
+ * w (1, 2, 4 or 8, which the bus guarantees) is allowed when widths & w is set
+ * (vgic_reg_allows()).
  */
 #define VGIC_W8 1U
 #define VGIC_W16 2U
