@@ -141,11 +141,33 @@ static void arm_hyp_timer(struct pcpu *p, const struct vcpu *chosen, uint64_t no
 	}
 }
 
+/*
+ * Save the context this CPU holds for old, unless a reset replaced old's saved context since
+ * (reload): that one is then the truth, and what the CPU holds is stale. CPU_ON resets an OFF
+ * vCPU under the VM's lock, possibly while this CPU still holds it, so an OFF vCPU is put under
+ * that lock; a vCPU found runnable was either never off or was reset before it became runnable
+ * (reload set before the state's release).
+ */
+static void put_loaded(struct vcpu *old)
+{
+	if (__atomic_load_n(&old->state, __ATOMIC_ACQUIRE) != VCPU_OFF) {
+		if (!old->reload) {
+			arch_vcpu_put(old);
+		}
+		return;
+	}
+	spin_lock(&old->vm->lock);
+	if (!old->reload) {
+		arch_vcpu_put(old);
+	}
+	spin_unlock(&old->vm->lock);
+}
+
 static void prepare(struct pcpu *p, struct vcpu *v)
 {
 	if (p->loaded != v || v->reload) {
 		if (p->loaded && p->loaded != v) {
-			arch_vcpu_put(p->loaded);
+			put_loaded(p->loaded);
 			p->switches++;
 		}
 		arch_vcpu_load(v);
