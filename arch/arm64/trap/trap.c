@@ -171,7 +171,7 @@ static bool fast_post(struct vcpu *v, unsigned intid)
 	arm64_gic_deactivate(intid);
 	post = vgic_direct_take(s);
 	if (!post) {
-		return false; /* folded by a full exit since: nothing left to do but return */
+		return true; /* folded by a full exit since: nothing left to do but return */
 	}
 	if (arm64_lr0_read() & ICH_LR_STATE_MASK) {
 		s->posted = post; /* the slot is in use: the full exit folds the post */
