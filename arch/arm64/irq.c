@@ -27,17 +27,11 @@ static bool kick_irq(unsigned intid)
 }
 
 /*
- * A post the vector could not write (the direct slot was busy or the vCPU had left the guest):
- * the exit's vGIC sync has folded it into the model already.
+ * Interrupts whose exit is all they ask for. A post SGI that arrives outside the guest (idle,
+ * or at EL2): the vCPU's exit has closed its mailbox and folded the post into the model. A
+ * maintenance interrupt (underflow, EOI of a level interrupt): the exit resynchronises the LRs.
  */
-static bool post_irq(unsigned intid)
-{
-	(void)intid;
-	return true;
-}
-
-/* Maintenance (underflow, EOI of a level interrupt): the exit itself resynchronises the LRs. */
-static bool maintenance_irq(unsigned intid)
+static bool exit_is_enough(unsigned intid)
 {
 	(void)intid;
 	return true;
@@ -87,8 +81,8 @@ void arch_irq_init_global(const struct platform_info *info)
 		arm64_intid_hyp_timer = info->timer_intid[3];
 	}
 	CHECK(irq_register(INTID_SGI_KICK, kick_irq) == 0);
-	CHECK(irq_register(INTID_SGI_POST, post_irq) == 0);
-	CHECK(irq_register(INTID_MAINTENANCE, maintenance_irq) == 0);
+	CHECK(irq_register(INTID_SGI_POST, exit_is_enough) == 0);
+	CHECK(irq_register(INTID_MAINTENANCE, exit_is_enough) == 0);
 	CHECK(irq_register(INTID_VTIMER, vtimer_irq) == 0);
 	CHECK(irq_register(INTID_HYP_TIMER, hyp_timer_irq) == 0);
 	arm64_gic_init_global(info->gicd_base);
