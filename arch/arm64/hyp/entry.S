@@ -94,6 +94,7 @@
 .macro save_guest_regs reason
 	save_guest_frame
 	mov	x1, #\reason
+	mov	x2, #IRQ_NONE_ACKED		/* nothing acknowledged yet */
 	bl	arm64_trap_entry
 	b	guest_resume
 .endm
@@ -263,13 +264,14 @@ guest_irq:
 	save_caller_saved
 	bl	arm64_irq_fast
 	mrs	x1, tpidr_el2
-	cbz	w0, 2f
+	tbz	w0, #IRQ_FAST_DONE_BIT, 2f
 	restore_caller_saved x1
 	eret
 	dsb	nsh
 	isb
 2:	save_callee_saved x1
 	save_elr_spsr x1
+	mov	x2, x0				/* the INTID arm64_irq_fast() acknowledged */
 	mov	x0, x1
 	mov	x1, #EXIT_REASON_IRQ
 	bl	arm64_trap_entry

@@ -123,18 +123,18 @@ struct vcpu *arm64_trap_finish(struct vcpu *v)
 	return exit_finish(v);
 }
 
-struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason);
+struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason, uint64_t intid);
 
-/* Asynchronous exit (IRQ, FIQ, SError), called from the vector with all registers saved. */
-struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason)
+/*
+ * Asynchronous exit (IRQ, FIQ, SError), called from the vector with all registers saved; intid
+ * is what the IRQ fast path acknowledged and left here, or IRQ_NONE_ACKED.
+ */
+struct vcpu *arm64_trap_entry(struct vcpu *v, uint64_t reason, uint64_t intid)
 {
-	unsigned intid = v->arch.acked ? v->arch.acked - 1U : 1023;
-
 	exit_begin(v);
-	v->arch.acked = 0;
 	if (reason == EXIT_REASON_IRQ) {
 		vcpu_count_exit(v, TESSERA_EXIT_IRQ);
-		arm64_irq_handle(intid < 1020 ? intid : arm64_gic_ack());
+		arm64_irq_handle(intid < 1020 ? (unsigned)intid : arm64_gic_ack());
 	} else {
 		handle_serror(v);
 	}
@@ -181,15 +181,15 @@ static bool fast_post(struct vcpu *v, unsigned intid)
 	return true;
 }
 
-bool arm64_irq_fast(struct vcpu *v);
+unsigned arm64_irq_fast(struct vcpu *v);
 
 /*
  * IRQ from the guest, first step, with only the caller-saved registers stored: acknowledge,
  * and finish here the two interrupts that can go to the guest through the direct slot, with
- * neither the model nor the scheduler. False: the vector goes on to arm64_trap_entry(), which
- * handles what is left.
+ * neither the model nor the scheduler (IRQ_FAST_DONE). Otherwise the INTID left to
+ * arm64_trap_entry(), to which the vector goes on.
  */
-bool arm64_irq_fast(struct vcpu *v)
+unsigned arm64_irq_fast(struct vcpu *v)
 {
 	unsigned intid = arm64_gic_ack();
 	bool done;
@@ -198,16 +198,15 @@ bool arm64_irq_fast(struct vcpu *v)
 		done = fast_vtimer(v, intid);
 	} else if (intid == INTID_SGI_POST) {
 		done = fast_post(v, intid);
-		intid = 1023; /* acknowledged and ended either way */
+		intid = IRQ_NONE_ACKED; /* acknowledged and ended either way */
 	} else {
 		done = false;
 	}
 	if (done) {
 		vcpu_count_exit(v, TESSERA_EXIT_IRQ);
-		return true;
+		return IRQ_FAST_DONE;
 	}
-	v->arch.acked = intid + 1;
-	return false;
+	return intid;
 }
 
 void arm64_hyp_fault(uint64_t kind, uint64_t sp);

@@ -85,7 +85,6 @@ struct arch_vcpu {
 	struct gic_lr_state gic;
 	struct vcpu_fault fault;
 	uint64_t hcr_el2;    /**< per-vCPU HCR_EL2 (VSE for a pending virtual SError) */
-	uint32_t acked;	     /**< INTID + 1 the IRQ fast path acknowledged and left, or 0 */
 	uint64_t post_sgi1r; /**< ICC_SGI1R_EL1 value of the post SGI to its CPU (it never moves) */
 };
 
