@@ -3,9 +3,10 @@
  * EL2 exception vectors and the guest world switch of general registers.
  * TPIDR_EL2 holds the running vCPU; its register frame (struct vcpu_regs) is at offset 0.
  * A synchronous exit saves x0-x30, ELR_EL2 and SPSR_EL2 into that frame and calls
- * arm64_trap_sync(vcpu) on the top of this CPU's stack; an IRQ first tries arm64_irq_fast()
- * with only the caller-saved registers stored; everything else calls arm64_trap_entry(vcpu,
- * reason). Each returns the vCPU to enter.
+ * arm64_trap_sync(vcpu) on the top of this CPU's stack, unless its light path (data aborts,
+ * MSR/MRS) or the HVC shortcuts end it first with less saved; an IRQ first tries
+ * arm64_irq_fast() with only the caller-saved registers stored; everything else calls
+ * arm64_trap_entry(vcpu, reason, intid). Each returns the vCPU to enter.
  */
 #include "hyp/arch/layout.h"
 

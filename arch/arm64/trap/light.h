@@ -2,8 +2,9 @@
 /*
  * Light exits: what decides whether an exit may skip the vGIC save/sync/flush and the scheduler,
  * shared by the full path (trap.c) and the light handlers of the commonest classes (dabt.c,
- * sysreg.c), which the vector's light_path calls with x0-x30 saved and ELR_EL2/SPSR_EL2 left
- * in place.
+ * sysreg.c), which the vector's light_path calls with only x0-x8, x16, x17 and x30 in the frame
+ * (all of x0-x30 when the access's Rt is one of x9-x29; EL2 C keeps the others) and
+ * ELR_EL2/SPSR_EL2 left in place: a handler reads and writes no register of the frame but Rt.
  */
 #ifndef ARM64_TRAP_LIGHT_H
 #define ARM64_TRAP_LIGHT_H
