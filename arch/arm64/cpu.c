@@ -141,13 +141,8 @@ extern uint8_t hyp_stacks[];
 /* Stacks are HYP_STACK_SIZE apart and never left while Tessera runs, so sp names the CPU. */
 unsigned arch_cpu_index(void)
 {
-	const struct vcpu *v = (const struct vcpu *)(uintptr_t)read_sysreg(tpidr_el2);
 	uint64_t sp;
 
-	/* The last vCPU entered here (vCPUs never move) names the CPU in two loads. */
-	if (v) {
-		return v->pcpu->id;
-	}
 	__asm__ volatile("mov %0, sp" : "=r"(sp));
 	return (unsigned)((sp - 1 - (uint64_t)(uintptr_t)hyp_stacks) / HYP_STACK_SIZE);
 }
