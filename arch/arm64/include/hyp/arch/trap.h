@@ -16,8 +16,8 @@ void arm64_trap_smc(struct vcpu *v);
 
 /*
  * Light-path handlers (arch/arm64/trap/light.h), called with the caller-saved registers and Rt
- * in the frame but not ELR_EL2/SPSR_EL2, which the handler advances itself. They return LIGHT_* (layout.h); with
- * LIGHT_FULL nothing was changed and the full path handles the exit from scratch.
+ * in the frame but not ELR_EL2/SPSR_EL2, which the handler advances itself. They return LIGHT_*
+ * (layout.h); with LIGHT_FULL nothing was changed and the full path handles the exit from scratch.
  */
 unsigned arm64_dabt_light(struct vcpu *v, uint64_t esr);
 unsigned arm64_sysreg_light(struct vcpu *v, uint64_t esr);
