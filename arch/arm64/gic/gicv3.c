@@ -6,6 +6,7 @@
 #include "hyp/arch/gic.h"
 #include "hyp/arch/layout.h"
 #include "hyp/arch/sysreg.h"
+#include "hyp/check.h"
 #include "hyp/errno.h"
 
 #define GICD_CTLR 0x0000
@@ -173,7 +174,8 @@ void arm64_gic_sgi_targets_init(const uint64_t *mpidr, unsigned count)
 
 uint64_t arm64_gic_sgi1r(unsigned cpu, unsigned intid)
 {
-	return sgi1r_of_cpu[cpu % HYP_MAX_CPUS] | (uint64_t)intid << 24; /* INTID, bits [27:24] */
+	CHECK(cpu < HYP_MAX_CPUS); /* a CPU index is Tessera's own: anything else is a bug */
+	return sgi1r_of_cpu[cpu] | (uint64_t)intid << 24; /* INTID, bits [27:24] */
 }
 
 void arm64_gic_send_sgi(unsigned cpu, unsigned intid)
