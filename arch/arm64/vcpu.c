@@ -34,8 +34,8 @@
 
 _Static_assert(offsetof(struct vcpu, exits) == VCPU_EXITS_OFFSET, "entry.S: VCPU_EXITS_OFFSET");
 _Static_assert(offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC_OFFSET &&
-		   offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PSTATE_OFFSET,
-	       "entry.S: VCPU_REGS_PC_OFFSET, VCPU_REGS_PSTATE_OFFSET");
+		   offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PC_OFFSET + 8,
+	       "entry.S: VCPU_REGS_PC_OFFSET; it moves pc and pstate as one pair");
 _Static_assert(TESSERA_EXIT_HVC == 0, "entry.S counts fast-path hypercalls in exits[0]");
 
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)

@@ -9,9 +9,8 @@
 	(1 << HYP_STACK_SHIFT) /* per physical CPU; stacks are aligned to their size */
 #define HYP_TEXT_OFFSET 0x200000
 
-/* Offsets in struct vcpu_regs of pc and pstate (checked in arch/arm64/vcpu.c). */
+/* Offset of pc in struct vcpu_regs, pstate right after it (checked in arch/arm64/vcpu.c). */
 #define VCPU_REGS_PC_OFFSET (32 * 8)
-#define VCPU_REGS_PSTATE_OFFSET (33 * 8)
 
 /* Offset of struct vcpu.exits[], for the assembly fast path (checked in arch/arm64/vcpu.c). */
 #define VCPU_EXITS_OFFSET 0x558
