@@ -30,6 +30,12 @@
 /* An SGI TargetList names Aff0 values 0-15 of one cluster: vCPU i has Aff0 = i, Aff1-3 = 0. */
 _Static_assert(VGIC_MAX_VCPUS <= 16, "SGI TargetList addresses 16 vCPUs");
 
+/* ICC_SGI1R_EL1.INTID: the SGI a write raises. */
+static unsigned sgi1r_intid(uint64_t value)
+{
+	return (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+}
+
 /** Pending state: the latch, or an asserted line for a level-sensitive interrupt. */
 bool vgic_irq_is_pending(const struct vgic_irq *irq)
 {
@@ -311,7 +317,7 @@ static uint32_t vgic_sgi_raise(struct vgic *g, unsigned sender, unsigned intid, 
 /** Guest wrote ICC_SGI1R_EL1; see vgic3.h. */
 uint32_t vgic_sgi1r_write(struct vgic *g, unsigned sender, uint64_t value)
 {
-	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+	unsigned intid = sgi1r_intid(value);
 
 	return vgic_sgi_raise(g, sender, intid, vgic_sgi1r_targets(g, sender, value));
 }
@@ -336,7 +342,7 @@ bool vgic_hw_irq_is_live(struct vgic *g, unsigned vcpu_id, unsigned intid)
 /** The commonest ICC_SGI1R_EL1 write, posted without the model's lock; see vgic3.h. */
 unsigned vgic_sgi1r_post(struct vgic *g, unsigned sender, uint64_t value)
 {
-	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+	unsigned intid = sgi1r_intid(value);
 	unsigned v = vgic_sgi1r_single_target(value);
 
 	if (v >= g->nr_vcpus || v == sender || !vgic_sgi_post(g, v, intid)) {
@@ -349,7 +355,7 @@ unsigned vgic_sgi1r_post(struct vgic *g, unsigned sender, uint64_t value)
 uint32_t vgic_sgi1r_write_from(struct vgic *g, unsigned sender, uint64_t value,
 			       struct gic_lr_state *s)
 {
-	unsigned intid = (unsigned)((value & ICC_SGI1R_INTID) >> ICC_SGI1R_INTID_SHIFT);
+	unsigned intid = sgi1r_intid(value);
 	uint32_t targets = vgic_sgi1r_targets(g, sender, value); /* nr_vcpus is set at init */
 
 	if (targets != BIT(sender)) {

@@ -249,7 +249,7 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 /** Fill the LRs for the next entry of vcpu_id; see vgic3.h. */
 void vgic_flush_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 {
-	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
+	uint32_t bit = vgic_vcpu_bit(vcpu_id);
 
 	/*
 	 * Nothing changed since a flush found nothing: the LRs hold exactly what
@@ -379,7 +379,7 @@ void vgic_sync_lrs(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	if (kick) {
 		vgic_hint_all(g); /* the new owner's next flush must look */
 	} else if (live) {
-		vgic_hint_mask(g, vcpu_id < 32 ? BIT(vcpu_id) : 0);
+		vgic_hint_mask(g, vgic_vcpu_bit(vcpu_id));
 	}
 	spin_unlock(&g->lock);
 	vgic_kick_mask(g, kick);
@@ -433,7 +433,7 @@ bool vgic_vcpu_has_pending(struct vgic *g, unsigned vcpu_id, uint32_t vmcr)
  */
 void vgic_inject_direct(struct vgic *g, unsigned vcpu_id, unsigned intid, struct gic_lr_state *s)
 {
-	uint32_t bit = vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
+	uint32_t bit = vgic_vcpu_bit(vcpu_id);
 	struct vgic_irq *irq;
 	bool done = false;
 
@@ -489,7 +489,7 @@ void vgic_direct_close(struct vgic *g, unsigned vcpu_id, struct gic_lr_state *s)
 	spin_lock(&g->lock);
 	live = vgic_direct_close_locked(g, vcpu_id, s);
 	if (live) {
-		vgic_hint_mask(g, vcpu_id < 32 ? BIT(vcpu_id) : 0);
+		vgic_hint_mask(g, vgic_vcpu_bit(vcpu_id));
 	}
 	spin_unlock(&g->lock);
 }

@@ -245,6 +245,12 @@ static inline void vgic_cand_mark_locked(struct vgic *g, unsigned vcpu, unsigned
 /** Collect vcpu's candidate INTIDs into out (dropping ones without state); their count. */
 unsigned vgic_cand_collect_locked(struct vgic *g, unsigned vcpu, uint16_t *out);
 
+/* A vCPU's bit in flush_hint and the kick masks: none for an id no mask holds. */
+static inline uint32_t vgic_vcpu_bit(unsigned vcpu_id)
+{
+	return vcpu_id < 32 ? (uint32_t)BIT(vcpu_id) : 0;
+}
+
 /** The interrupts of the vCPUs in mask changed: their next flush must look. */
 static inline void vgic_hint_mask(struct vgic *g, uint64_t mask)
 {
