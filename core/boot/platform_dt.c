@@ -312,9 +312,11 @@ static int scan_node(void *ctx, const struct fdt_walk_node *n, const struct fdt_
 }
 
 /*
- * The one walk over the DTB: it checks the whole blob (as fdt_check()) and records, node by
- * node in document order, the nodes the steps below read. The memory ranges are taken during
- * the walk; their first error is kept for memory_discover(), the first step.
+ * The one walk over the DTB, and the only check of it: fdt_walk() validates the header, the
+ * structure and every bound as fdt_check() does, and records, node by node in document order,
+ * the nodes the steps below read. The memory ranges are taken during the walk; their first
+ * error is kept for memory_discover(). A bad blob is found only at its defect, after some nodes
+ * were visited: what they filled in is cleared, and the DTB error replaces theirs.
  */
 static int scan(struct discover *d)
 {
@@ -326,7 +328,7 @@ static int scan(struct discover *d)
 
 	if (fdt_walk(d->fdt, DTB_MAX_SIZE, q, Q_COUNT, scan_node, d) != 0) {
 		memset(d->info, 0, sizeof(*d->info));
-		return fail(d, -EINVAL, "DTB: bad header or structure");
+		return fail(d, -EINVAL, "DTB: not a valid device tree (bad header or structure)");
 	}
 	return 0;
 }
