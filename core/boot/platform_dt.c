@@ -129,22 +129,6 @@ static int copy_string(struct discover *d, int node, const char *name, char *dst
 	return 0;
 }
 
-/*
- * The idx-th (address, size) pair of a found node's reg, decoded with its parent's
- * #address-cells and #size-cells (defaults 2 and 1, Devicetree v0.4 §2.3.5): fdt_reg() without
- * the search for the parent, which the scan already knows.
- */
-static int found_reg(const struct discover *d, struct found f, unsigned idx, uint64_t *addr,
-		     uint64_t *size)
-{
-	if (f.parent < 0) {
-		return -EINVAL; /* the root has no reg */
-	}
-	return fdt_reg_cells(d->fdt, f.node, idx,
-			     fdt_prop_u32(d->fdt, f.parent, "#address-cells", 2),
-			     fdt_prop_u32(d->fdt, f.parent, "#size-cells", 1), addr, size);
-}
-
 /* GIC interrupt specifier idx of node -> INTID: SPI n is 32+n, PPI n is 16+n (GICv3 IHI0069
  * §2.2). Assumes the GIC's #interrupt-cells = 3, the only value arm,gic-v3 allows. */
 static int irq_decode(const void *fdt, int node, unsigned idx, unsigned *intid)
@@ -177,7 +161,8 @@ static int memory_node_add(struct discover *d, struct found mem)
 	unsigned idx;
 	int rc;
 
-	for (idx = 0; (rc = found_reg(d, mem, idx, &base, &size)) == 0; idx++) {
+	for (idx = 0; (rc = fdt_reg_parent(d->fdt, mem.node, mem.parent, idx, &base, &size)) == 0;
+	     idx++) {
 		if (size == 0) {
 			continue;
 		}
@@ -376,8 +361,10 @@ static int gic_discover(struct discover *d)
 	if (d->gic.node < 0) {
 		return fail(d, -ENOENT, "no arm,gic-v3 interrupt controller");
 	}
-	if (found_reg(d, d->gic, 0, &info->gicd_base, &info->gicd_size) != 0 ||
-	    found_reg(d, d->gic, 1, &info->gicr_base, &info->gicr_size) != 0) {
+	if (fdt_reg_parent(d->fdt, d->gic.node, d->gic.parent, 0, &info->gicd_base,
+			   &info->gicd_size) != 0 ||
+	    fdt_reg_parent(d->fdt, d->gic.node, d->gic.parent, 1, &info->gicr_base,
+			   &info->gicr_size) != 0) {
 		return fail(d, -EINVAL, "%s: reg needs distributor and redistributor ranges",
 			    NODE_PATH(d, d->gic.node));
 	}
@@ -455,11 +442,13 @@ static int uart_discover(struct discover *d)
 {
 	struct platform_info *info = d->info;
 	struct found uart = uart_node(d);
+	int rc;
 
 	if (uart.node < 0) {
 		return fail(d, -ENOENT, "no arm,pl011 UART");
 	}
-	if (found_reg(d, uart, 0, &info->uart_base, &info->uart_size) != 0) {
+	rc = fdt_reg_parent(d->fdt, uart.node, uart.parent, 0, &info->uart_base, &info->uart_size);
+	if (rc != 0) {
 		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, uart.node));
 	}
 	if (irq_decode(d->fdt, uart.node, 0, &info->uart_intid) != 0 ||

@@ -686,16 +686,22 @@ int fdt_reg_cells(const void *fdt, int node, unsigned idx, uint32_t addr_cells, 
 }
 
 /**
- * The idx-th (address, size) pair of "reg", decoded with the parent's #address-cells and
- * #size-cells, whose defaults are 2 and 1 (Devicetree v0.4 §2.3.5).
+ * The idx-th (address, size) pair of node's "reg", decoded with its parent's #address-cells and
+ * #size-cells, whose defaults are 2 and 1 (Devicetree v0.4 §2.3.5), for a caller that already
+ * knows the parent (a walk does): no search for it.
  */
-int fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size)
+int fdt_reg_parent(const void *fdt, int node, int parent, unsigned idx, uint64_t *addr,
+		   uint64_t *size)
 {
-	int parent = fdt_parent(fdt, node);
-
 	if (parent < 0) {
 		return -EINVAL; /* the root has no reg */
 	}
 	return fdt_reg_cells(fdt, node, idx, fdt_prop_u32(fdt, parent, "#address-cells", 2),
 			     fdt_prop_u32(fdt, parent, "#size-cells", 1), addr, size);
+}
+
+/** fdt_reg_parent() with the parent looked up. */
+int fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size)
+{
+	return fdt_reg_parent(fdt, node, fdt_parent(fdt, node), idx, addr, size);
 }

@@ -78,6 +78,9 @@ bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char
 bool fdt_stringlist_contains(const char *list, int len, const char *str);
 /** The idx-th (address, size) pair of "reg", decoded with the parent's #address/#size-cells. */
 int __must_check fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size);
+/** fdt_reg() for a node whose parent the caller knows (-ENOENT, the root's: -EINVAL). */
+int __must_check fdt_reg_parent(const void *fdt, int node, int parent, unsigned idx, uint64_t *addr,
+				uint64_t *size);
 /** fdt_reg() with explicit cell counts (address 1-2, size 0-2): -ENOENT past the end, -EINVAL. */
 int __must_check fdt_reg_cells(const void *fdt, int node, unsigned idx, uint32_t addr_cells,
 			       uint32_t size_cells, uint64_t *addr, uint64_t *size);

@@ -311,6 +311,23 @@ TEST(fdt, reg_uses_parent_cells)
 	EXPECT_EQ(fdt_reg_cells(blob, mem, 0, 0, 1, &a, &s), -EINVAL);
 }
 
+TEST(fdt, reg_parent_uses_the_given_parent)
+{
+	ASSERT_TRUE(build_sample(blob, sizeof(blob)) > 0);
+	uint64_t a = 0, s = 0;
+	int root = fdt_path_offset(blob, "/");
+	int leaf = fdt_path_offset(blob, "/deep/leaf");
+
+	EXPECT_EQ(fdt_reg_parent(blob, leaf, fdt_parent(blob, leaf), 0, &a, &s), 0);
+	EXPECT_EQ(a, 1);
+	EXPECT_EQ(s, 2);
+	/* The root's (1, 1) cells, not /deep's (2, 2): <0 1 0 2> reads as two pairs. */
+	EXPECT_EQ(fdt_reg_parent(blob, leaf, root, 1, &a, &s), 0);
+	EXPECT_EQ(a, 0);
+	EXPECT_EQ(s, 2);
+	EXPECT_EQ(fdt_reg_parent(blob, root, -ENOENT, 0, &a, &s), -EINVAL); /* the root's parent */
+}
+
 /* What one visit saw: the node, and the answers to the "compatible" and "reg" queries. */
 struct visit {
 	struct fdt_walk_node n;
