@@ -186,15 +186,14 @@ static void found_first(struct found *f, int node, int parent)
 	}
 }
 
-/* Does a node name match a path component without unit address ("cpus" or "cpus@0"), as
- * fdt_path_offset() matches it? */
+/*
+ * Is a child of the root the node a path component names ("cpus": "cpus" or "cpus@0"), as
+ * fdt_path_offset() matches it? The first letters are compared here so that the other root
+ * children, most of them virtio_mmio@..., cost no call.
+ */
 static bool name_is(const char *name, const char *want)
 {
-	while (*want != '\0' && *name == *want) {
-		name++;
-		want++;
-	}
-	return *want == '\0' && (*name == '\0' || *name == '@');
+	return name[0] == want[0] && fdt_name_matches(name, want, strlen(want));
 }
 
 /*
