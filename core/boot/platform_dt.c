@@ -203,28 +203,26 @@ static bool name_is(const char *name, const char *want)
 static void scan_compatible(struct discover *d, int node, int parent,
 			    const struct fdt_prop_query *compat, bool enabled)
 {
-	const char *list = compat->val;
-	size_t len = list ? (size_t)compat->len : 0, n;
+	enum { C_GIC, C_UART, C_TIMER, C_PSCI };
+	static const char *const kinds[] = {
+	    [C_GIC] = "arm,gic-v3",
+	    [C_UART] = "arm,pl011",
+	    [C_TIMER] = "arm,armv8-timer",
+	    [C_PSCI] = "arm,psci-0.2",
+	};
+	uint32_t m = fdt_stringlist_match(compat->val, compat->len, kinds, ARRAY_SIZE(kinds));
 
-	for (size_t pos = 0; pos < len; pos += n + 1) {
-		const char *s = list + pos;
-
-		n = strnlen(s, len - pos);
-		if (n == len - pos) {
-			break; /* last string unterminated: ignored, as by fdt_prop_has_string() */
-		}
-		if (s[0] != 'a') {
-			continue; /* not "arm,...": most of QEMU's nodes are virtio,mmio */
-		}
-		if (strcmp(s, "arm,gic-v3") == 0) {
-			found_first(&d->gic, node, parent);
-		} else if (strcmp(s, "arm,pl011") == 0 && enabled) {
-			found_first(&d->uart, node, parent);
-		} else if (strcmp(s, "arm,armv8-timer") == 0) {
-			found_first(&d->timer, node, parent);
-		} else if (strcmp(s, "arm,psci-0.2") == 0) {
-			found_first(&d->psci_compat, node, parent);
-		}
+	if (m & (1U << C_GIC)) {
+		found_first(&d->gic, node, parent);
+	}
+	if ((m & (1U << C_UART)) && enabled) {
+		found_first(&d->uart, node, parent);
+	}
+	if (m & (1U << C_TIMER)) {
+		found_first(&d->timer, node, parent);
+	}
+	if (m & (1U << C_PSCI)) {
+		found_first(&d->psci_compat, node, parent);
 	}
 }
 

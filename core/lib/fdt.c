@@ -596,25 +596,36 @@ uint32_t fdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt
 }
 
 /**
- * Does a stringlist value of len bytes contain str? (Devicetree v0.4 §2.2.4.1) An unterminated
- * last string is ignored.
+ * Which of strs[0..n) (n at most 32) does a stringlist value of len bytes contain (Devicetree
+ * v0.4 §2.2.4.1)? Bit i of the result is strs[i]. An unterminated last string is ignored. One
+ * pass over the list for all of strs; a first letter that differs costs no strcmp().
  */
-bool fdt_stringlist_contains(const char *list, int len, const char *str)
+uint32_t fdt_stringlist_match(const char *list, int len, const char *const *strs, unsigned n)
 {
+	uint32_t found = 0;
 	size_t pos = 0;
 
 	while (list && pos < (size_t)len) {
-		size_t n = strnlen(list + pos, (size_t)len - pos);
+		const char *s = list + pos;
+		size_t slen = strnlen(s, (size_t)len - pos);
 
-		if (n == (size_t)len - pos) {
+		if (slen == (size_t)len - pos) {
 			break;
 		}
-		if (strcmp(list + pos, str) == 0) {
-			return true;
+		for (unsigned i = 0; i < n && i < 32U; i++) {
+			if (s[0] == strs[i][0] && strcmp(s, strs[i]) == 0) {
+				found |= 1U << i;
+			}
 		}
-		pos += n + 1;
+		pos += slen + 1;
 	}
-	return false;
+	return found;
+}
+
+/** Does a stringlist value of len bytes contain str? An unterminated last string is ignored. */
+bool fdt_stringlist_contains(const char *list, int len, const char *str)
+{
+	return fdt_stringlist_match(list, len, &str, 1) != 0;
 }
 
 /** Does a stringlist property (e.g. compatible) contain str? */

@@ -76,6 +76,8 @@ const void *fdt_prop(const void *fdt, int node, const char *name, int *len);
 bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *str);
 /** Does a stringlist value of len bytes contain str? An unterminated last string is ignored. */
 bool fdt_stringlist_contains(const char *list, int len, const char *str);
+/** Which of strs[0..n) (n <= 32) a stringlist value of len bytes contains: bit i is strs[i]. */
+uint32_t fdt_stringlist_match(const char *list, int len, const char *const *strs, unsigned n);
 /** The idx-th (address, size) pair of "reg", decoded with the parent's #address/#size-cells. */
 int __must_check fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size);
 /** fdt_reg() for a node whose parent the caller knows (-ENOENT, the root's: -EINVAL). */

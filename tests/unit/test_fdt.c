@@ -447,6 +447,19 @@ TEST(fdt, stringlist_contains)
 	EXPECT_FALSE(fdt_stringlist_contains(NULL, 0, "arm"));
 }
 
+TEST(fdt, stringlist_match_reports_each_string)
+{
+	static const char list[] = "vendor,x\0arm,pl011";
+	static const char *const strs[] = {"arm,pl011", "arm", "vendor,x", "", "vendor,y"};
+
+	EXPECT_EQ(fdt_stringlist_match(list, sizeof(list), strs, 5), (1U << 0) | (1U << 2));
+	EXPECT_EQ(fdt_stringlist_match(list, sizeof(list), strs + 1, 4), 1U << 1);
+	EXPECT_EQ(fdt_stringlist_match(list, sizeof(list) - 1, strs, 5), 1U << 2); /* cut */
+	EXPECT_EQ(fdt_stringlist_match(list, sizeof(list), strs, 0), 0);
+	EXPECT_EQ(fdt_stringlist_match(NULL, 0, strs, 5), 0);
+	EXPECT_EQ(fdt_stringlist_match("\0", 1, strs, 5), 1U << 3); /* one empty string */
+}
+
 /* A blob at an odd address: every cell is read byte by byte, and it reads the same. */
 TEST(fdt, unaligned_blob_reads_the_same)
 {
