@@ -484,34 +484,19 @@ bool fdt_name_matches(const char *name, const char *comp, size_t len)
 	return name[len] == '\0' || (name[len] == '@' && !has_unit);
 }
 
-/* The first direct child of node that a path component names, in one pass over node's body. */
-static int child_by_name(const struct blocks *b, int node, const char *comp, size_t len)
+/* The first direct child of node that a path component names. */
+static int child_by_name(const void *fdt, int node, const char *comp, size_t len)
 {
-	int depth = 0, off = node_body(b, node);
-	uint32_t tag;
+	int child = fdt_first_child(fdt, node);
 
-	while (off >= 0) {
-		int next = next_token(b, off, &tag);
-
-		if (next < 0 || tag == FDT_END) {
-			return -EINVAL;
-		}
-		if (tag == FDT_BEGIN_NODE) {
-			if (depth == 0 &&
-			    fdt_name_matches((const char *)b->st + off + 4, comp, len)) {
-				return off;
-			}
-			depth++;
-		} else if (tag == FDT_END_NODE && depth-- == 0) {
-			return -ENOENT; /* the end of node itself */
-		}
-		off = next;
+	while (child >= 0 && !fdt_name_matches(fdt_node_name(fdt, child), comp, len)) {
+		child = fdt_next_sibling(fdt, child);
 	}
-	return off;
+	return child;
 }
 
 /* Follow path from node, one component at a time; empty components ("//") are skipped. */
-static int path_from(const struct blocks *b, int node, const char *path)
+static int path_from(const void *fdt, int node, const char *path)
 {
 	while (node >= 0) {
 		const char *end;
@@ -526,7 +511,7 @@ static int path_from(const struct blocks *b, int node, const char *path)
 		if (!end) {
 			end = path + strlen(path);
 		}
-		node = child_by_name(b, node, path, (size_t)(end - path));
+		node = child_by_name(fdt, node, path, (size_t)(end - path));
 		path = end;
 	}
 	return node;
@@ -540,15 +525,13 @@ int fdt_path_offset(const void *fdt, const char *path)
 	if (path[0] != '/') {
 		return -ENOENT; /* aliases are resolved by the caller */
 	}
-	return path_from(&b, root_node(&b), path);
+	return path_from(fdt, root_node(&b), path);
 }
 
 /** The node a path relative to node names ("cpu@0", "cpu-map/socket0"; "": node itself). */
 int fdt_subpath_offset(const void *fdt, int node, const char *path)
 {
-	struct blocks b = blocks_of(fdt);
-
-	return path_from(&b, node, path);
+	return path_from(fdt, node, path);
 }
 
 /* Look up one property of node: q->val and q->len, NULL and 0 when absent. */
