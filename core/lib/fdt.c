@@ -620,33 +620,6 @@ bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char
 	return fdt_stringlist_contains(v, len, str);
 }
 
-/** First node after `start` (-1: from the root) whose "compatible" lists compat, or -ENOENT. */
-int fdt_node_by_compatible(const void *fdt, int start, const char *compat)
-{
-	struct blocks b = blocks_of(fdt);
-	int off = start < 0 ? 0 : start;
-	uint32_t tag;
-
-	for (;;) {
-		int next = next_token(&b, off, &tag);
-		struct fdt_prop_query q = {.name = "compatible"};
-
-		if (next < 0) {
-			return next;
-		}
-		if (tag == FDT_END) {
-			return -ENOENT;
-		}
-		if (tag == FDT_BEGIN_NODE && (start < 0 || off != start)) {
-			prop_find(&b, off, &q);
-			if (fdt_stringlist_contains(q.val, q.len, compat)) {
-				return off;
-			}
-		}
-		off = next;
-	}
-}
-
 static uint64_t cells_ld(const uint8_t *p, uint32_t cells)
 {
 	return cells == 2 ? fdt64_ld(p) : (cells == 1 ? be32(p) : 0);

@@ -60,8 +60,6 @@ int fdt_path_offset(const void *fdt, const char *path);
 int fdt_subpath_offset(const void *fdt, int node, const char *path);
 /** Does path component comp[0..len) name this node? "cpus" matches "cpus" and "cpus@0". */
 bool fdt_name_matches(const char *name, const char *comp, size_t len);
-/** First node after `start` (-1: from the root) whose "compatible" lists compat, or -ENOENT. */
-int fdt_node_by_compatible(const void *fdt, int start, const char *compat);
 /** First direct child of node, or -ENOENT. */
 int fdt_first_child(const void *fdt, int node);
 /** Next sibling after node, or -ENOENT. */

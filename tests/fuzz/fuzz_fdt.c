@@ -110,18 +110,6 @@ static void node_walk(struct blob *b, int node, int parent, unsigned depth)
 	}
 }
 
-/* Every match of a compatible string in turn: offsets only grow, so the chain ends. */
-static void compatible_walk(const struct blob *b, const char *compat)
-{
-	int prev = -1;
-
-	for (int n = fdt_node_by_compatible(b->base, -1, compat); n >= 0;
-	     n = fdt_node_by_compatible(b->base, n, compat)) {
-		FUZZ_CHECK(n > prev && fdt_node_name(b->base, n) != NULL);
-		prev = n;
-	}
-}
-
 static void paths_walk(const struct blob *b)
 {
 	static const char *const paths[] = {"/",	"/cpus",       "/chosen",
@@ -173,8 +161,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	root = fdt_path_offset(data, "/");
 	FUZZ_CHECK(root >= 0);
 	node_walk(&b, root, -1, 0);
-	compatible_walk(&b, "arm,pl011");
-	compatible_walk(&b, "multiboot,kernel");
 	paths_walk(&b);
 	discover(data);
 	return 0;
