@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Bounds-checked reader for flattened device trees (Devicetree Specification v0.4 §5). The
- * host DTB comes from outside the hypervisor: fdt_check() validates all of it once, and every
- * accessor still checks each token against the structure block, so no read leaves totalsize.
+ * host DTB comes from outside the hypervisor: discovery's fdt_walk() validates all of it once,
+ * as fdt_check() does, and every accessor still checks each token against the structure block,
+ * so no read leaves totalsize.
  * Node offsets are byte offsets into the structure block, as in libfdt.
  */
 #include "hyp/fdt.h"
