@@ -32,8 +32,15 @@ struct found {
 	int parent;
 };
 
-/* At most two of each kind: a second kernel or ramdisk module is an error. */
-#define MODULES_MAX 4
+/* The multiboot module kinds (Xen docs/misc/arm/device-tree/booting.txt), by compatible. */
+enum module_kind { MOD_KERNEL, MOD_RAMDISK, MOD_KINDS };
+static const char *const module_compat[MOD_KINDS] = {
+    [MOD_KERNEL] = "multiboot,kernel",
+    [MOD_RAMDISK] = "multiboot,ramdisk",
+};
+/* Two of each kind are recorded: the second one only to be reported as an error. */
+#define MODULE_KIND_MAX 2U
+#define MODULES_MAX (MOD_KINDS * MODULE_KIND_MAX)
 /* Children of the root kept for path lookups (QEMU's virt machine has about 50). */
 #define ROOT_CHILDREN_MAX 64
 
@@ -47,8 +54,11 @@ struct discover {
 	struct found cpus, chosen, aliases, psci, psci_compat, gic, uart, timer;
 	int cpu[PLAT_MAX_CPUS + 1]; /**< enabled cpu nodes; one more than fits is an error */
 	unsigned cpu_found;
-	int module[MODULES_MAX]; /**< multiboot children of /chosen */
-	unsigned module_found, kernels, ramdisks;
+	struct {
+		int node;
+		enum module_kind kind;
+	} module[MODULES_MAX]; /**< multiboot children of /chosen, in document order */
+	unsigned module_found, kind_found[MOD_KINDS];
 	struct {
 		int node;
 		const char *name;
@@ -250,20 +260,23 @@ static void scan_root_child(struct discover *d, const struct fdt_walk_node *n,
 	}
 }
 
-/* A child of /chosen: the first two modules of each kind (a second one is an error). */
+/*
+ * A child of /chosen: the first two modules of each kind (a second one is an error). A node
+ * listing both compatibles is a kernel. module_found is the sum of kind_found[], each at most
+ * MODULE_KIND_MAX, so module[] cannot overflow.
+ */
 static void scan_module(struct discover *d, int node, const struct fdt_prop_query *compat)
 {
-	unsigned *count = NULL;
+	uint32_t m = fdt_stringlist_match(compat->val, compat->len, module_compat, MOD_KINDS);
+	enum module_kind kind = (m & (1U << MOD_KERNEL)) ? MOD_KERNEL : MOD_RAMDISK;
 
-	if (fdt_stringlist_contains(compat->val, compat->len, "multiboot,kernel")) {
-		count = &d->kernels;
-	} else if (fdt_stringlist_contains(compat->val, compat->len, "multiboot,ramdisk")) {
-		count = &d->ramdisks;
+	if (m == 0 || d->kind_found[kind] == MODULE_KIND_MAX) {
+		return; /* not a module, or one past the second of its kind */
 	}
-	if (count && *count < 2 && d->module_found < MODULES_MAX) {
-		(*count)++;
-		d->module[d->module_found++] = node;
-	}
+	d->kind_found[kind]++;
+	d->module[d->module_found].node = node;
+	d->module[d->module_found].kind = kind;
+	d->module_found++;
 }
 
 /* The properties scan() reads of every node. */
@@ -527,7 +540,7 @@ static void module_cells(const struct discover *d, uint32_t cells[2])
 	    fdt_prop_u32(fdt, chosen, "#size-cells", fdt_prop_u32(fdt, d->root, "#size-cells", 1));
 }
 
-/* The modules the scan recorded, in document order. */
+/* The modules the scan recorded, in document order, each of the kind it recorded. */
 static int modules_discover(struct discover *d)
 {
 	uint32_t cells[2];
@@ -535,13 +548,10 @@ static int modules_discover(struct discover *d)
 
 	module_cells(d, cells);
 	for (unsigned i = 0; i < d->module_found && rc == 0; i++) {
-		int node = d->module[i];
+		enum module_kind kind = d->module[i].kind;
+		struct boot_module *mod = kind == MOD_KERNEL ? &d->info->kernel : &d->info->initrd;
 
-		if (fdt_prop_has_string(d->fdt, node, "compatible", "multiboot,kernel")) {
-			rc = module_read(d, node, cells, &d->info->kernel, "multiboot,kernel");
-		} else {
-			rc = module_read(d, node, cells, &d->info->initrd, "multiboot,ramdisk");
-		}
+		rc = module_read(d, d->module[i].node, cells, mod, module_compat[kind]);
 	}
 	return rc;
 }
