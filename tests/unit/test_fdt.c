@@ -369,8 +369,6 @@ TEST(fdt, walk_visits_every_node_in_order)
 		  0); /* the whole list: "vendor,x\0arm,pl011" */
 	EXPECT_EQ(vs.v[6].reg_len, 12);
 	EXPECT_EQ(vs.v[8].reg_len, 16);
-	/* Without queries or visitor it is fdt_check(). */
-	EXPECT_EQ(fdt_walk(blob, (size_t)n, NULL, 0, NULL, NULL), 0);
 }
 
 TEST(fdt, walk_stops_where_the_visitor_says)
@@ -450,7 +448,7 @@ TEST(fdt, stringlist_match_reports_each_string)
 /* A blob at an odd address: every cell is read byte by byte, and it reads the same. */
 TEST(fdt, unaligned_blob_reads_the_same)
 {
-	static uint8_t odd[4096 + 1];
+	static _Alignas(4) uint8_t odd[4096 + 1]; /* so that odd + 1 is surely unaligned */
 	int n = build_sample(blob, sizeof(blob));
 	uint8_t *b = odd + 1;
 	uint64_t a = 0, s = 0;
