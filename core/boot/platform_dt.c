@@ -32,8 +32,15 @@ struct found {
 	int parent;
 };
 
-/* At most two of each kind: a second kernel or ramdisk module is an error. */
-#define MODULES_MAX 4
+/* The multiboot module kinds (Xen docs/misc/arm/device-tree/booting.txt), by compatible. */
+enum module_kind { MOD_KERNEL, MOD_RAMDISK, MOD_KINDS };
+static const char *const module_compat[MOD_KINDS] = {
+    [MOD_KERNEL] = "multiboot,kernel",
+    [MOD_RAMDISK] = "multiboot,ramdisk",
+};
+/* Two of each kind are recorded: the second one only to be reported as an error. */
+#define MODULE_KIND_MAX 2U
+#define MODULES_MAX (MOD_KINDS * MODULE_KIND_MAX)
 /* Children of the root kept for path lookups (QEMU's virt machine has about 50). */
 #define ROOT_CHILDREN_MAX 64
 
@@ -47,8 +54,11 @@ struct discover {
 	struct found cpus, chosen, aliases, psci, psci_compat, gic, uart, timer;
 	int cpu[PLAT_MAX_CPUS + 1]; /**< enabled cpu nodes; one more than fits is an error */
 	unsigned cpu_found;
-	int module[MODULES_MAX]; /**< multiboot children of /chosen */
-	unsigned module_found, kernels, ramdisks;
+	struct {
+		int node;
+		enum module_kind kind;
+	} module[MODULES_MAX]; /**< multiboot children of /chosen, in document order */
+	unsigned module_found, kind_found[MOD_KINDS];
 	struct {
 		int node;
 		const char *name;
@@ -129,22 +139,6 @@ static int copy_string(struct discover *d, int node, const char *name, char *dst
 	return 0;
 }
 
-/*
- * The idx-th (address, size) pair of a found node's reg, decoded with its parent's
- * #address-cells and #size-cells (defaults 2 and 1, Devicetree v0.4 §2.3.5): fdt_reg() without
- * the search for the parent, which the scan already knows.
- */
-static int found_reg(const struct discover *d, struct found f, unsigned idx, uint64_t *addr,
-		     uint64_t *size)
-{
-	if (f.parent < 0) {
-		return -EINVAL; /* the root has no reg */
-	}
-	return fdt_reg_cells(d->fdt, f.node, idx,
-			     fdt_prop_u32(d->fdt, f.parent, "#address-cells", 2),
-			     fdt_prop_u32(d->fdt, f.parent, "#size-cells", 1), addr, size);
-}
-
 /* GIC interrupt specifier idx of node -> INTID: SPI n is 32+n, PPI n is 16+n (GICv3 IHI0069
  * §2.2). Assumes the GIC's #interrupt-cells = 3, the only value arm,gic-v3 allows. */
 static int irq_decode(const void *fdt, int node, unsigned idx, unsigned *intid)
@@ -177,7 +171,8 @@ static int memory_node_add(struct discover *d, struct found mem)
 	unsigned idx;
 	int rc;
 
-	for (idx = 0; (rc = found_reg(d, mem, idx, &base, &size)) == 0; idx++) {
+	for (idx = 0; (rc = fdt_reg_parent(d->fdt, mem.node, mem.parent, idx, &base, &size)) == 0;
+	     idx++) {
 		if (size == 0) {
 			continue;
 		}
@@ -201,15 +196,14 @@ static void found_first(struct found *f, int node, int parent)
 	}
 }
 
-/* Does a node name match a path component without unit address ("cpus" or "cpus@0"), as
- * fdt_path_offset() matches it? */
+/*
+ * Is a child of the root the node a path component names ("cpus": "cpus" or "cpus@0"), as
+ * fdt_path_offset() matches it? The first letters are compared here so that the other root
+ * children, most of them virtio_mmio@..., cost no call.
+ */
 static bool name_is(const char *name, const char *want)
 {
-	while (*want != '\0' && *name == *want) {
-		name++;
-		want++;
-	}
-	return *want == '\0' && (*name == '\0' || *name == '@');
+	return name[0] == want[0] && fdt_name_matches(name, want, strlen(want));
 }
 
 /*
@@ -219,28 +213,26 @@ static bool name_is(const char *name, const char *want)
 static void scan_compatible(struct discover *d, int node, int parent,
 			    const struct fdt_prop_query *compat, bool enabled)
 {
-	const char *list = compat->val;
-	size_t len = list ? (size_t)compat->len : 0, n;
+	enum { C_GIC, C_UART, C_TIMER, C_PSCI };
+	static const char *const kinds[] = {
+	    [C_GIC] = "arm,gic-v3",
+	    [C_UART] = "arm,pl011",
+	    [C_TIMER] = "arm,armv8-timer",
+	    [C_PSCI] = "arm,psci-0.2",
+	};
+	uint32_t m = fdt_stringlist_match(compat->val, compat->len, kinds, ARRAY_SIZE(kinds));
 
-	for (size_t pos = 0; pos < len; pos += n + 1) {
-		const char *s = list + pos;
-
-		n = strnlen(s, len - pos);
-		if (n == len - pos) {
-			break; /* last string unterminated: ignored, as by fdt_prop_has_string() */
-		}
-		if (s[0] != 'a') {
-			continue; /* not "arm,...": most of QEMU's nodes are virtio,mmio */
-		}
-		if (strcmp(s, "arm,gic-v3") == 0) {
-			found_first(&d->gic, node, parent);
-		} else if (strcmp(s, "arm,pl011") == 0 && enabled) {
-			found_first(&d->uart, node, parent);
-		} else if (strcmp(s, "arm,armv8-timer") == 0) {
-			found_first(&d->timer, node, parent);
-		} else if (strcmp(s, "arm,psci-0.2") == 0) {
-			found_first(&d->psci_compat, node, parent);
-		}
+	if (m & (1U << C_GIC)) {
+		found_first(&d->gic, node, parent);
+	}
+	if ((m & (1U << C_UART)) && enabled) {
+		found_first(&d->uart, node, parent);
+	}
+	if (m & (1U << C_TIMER)) {
+		found_first(&d->timer, node, parent);
+	}
+	if (m & (1U << C_PSCI)) {
+		found_first(&d->psci_compat, node, parent);
 	}
 }
 
@@ -268,20 +260,23 @@ static void scan_root_child(struct discover *d, const struct fdt_walk_node *n,
 	}
 }
 
-/* A child of /chosen: the first two modules of each kind (a second one is an error). */
+/*
+ * A child of /chosen: the first two modules of each kind (a second one is an error). A node
+ * listing both compatibles is a kernel. module_found is the sum of kind_found[], each at most
+ * MODULE_KIND_MAX, so module[] cannot overflow.
+ */
 static void scan_module(struct discover *d, int node, const struct fdt_prop_query *compat)
 {
-	unsigned *count = NULL;
+	uint32_t m = fdt_stringlist_match(compat->val, compat->len, module_compat, MOD_KINDS);
+	enum module_kind kind = (m & (1U << MOD_KERNEL)) ? MOD_KERNEL : MOD_RAMDISK;
 
-	if (fdt_stringlist_contains(compat->val, compat->len, "multiboot,kernel")) {
-		count = &d->kernels;
-	} else if (fdt_stringlist_contains(compat->val, compat->len, "multiboot,ramdisk")) {
-		count = &d->ramdisks;
+	if (m == 0 || d->kind_found[kind] == MODULE_KIND_MAX) {
+		return; /* not a module, or one past the second of its kind */
 	}
-	if (count && *count < 2 && d->module_found < MODULES_MAX) {
-		(*count)++;
-		d->module[d->module_found++] = node;
-	}
+	d->kind_found[kind]++;
+	d->module[d->module_found].node = node;
+	d->module[d->module_found].kind = kind;
+	d->module_found++;
 }
 
 /* The properties scan() reads of every node. */
@@ -312,9 +307,11 @@ static int scan_node(void *ctx, const struct fdt_walk_node *n, const struct fdt_
 }
 
 /*
- * The one walk over the DTB: it checks the whole blob (as fdt_check()) and records, node by
- * node in document order, the nodes the steps below read. The memory ranges are taken during
- * the walk; their first error is kept for memory_discover(), the first step.
+ * The one walk over the DTB, and the only check of it: fdt_walk() validates the header, the
+ * structure and every bound as fdt_check() does, and records, node by node in document order,
+ * the nodes the steps below read. The memory ranges are taken during the walk; their first
+ * error is kept for memory_discover(). A bad blob is found only at its defect, after some nodes
+ * were visited: what they filled in is cleared, and the DTB error replaces theirs.
  */
 static int scan(struct discover *d)
 {
@@ -326,7 +323,7 @@ static int scan(struct discover *d)
 
 	if (fdt_walk(d->fdt, DTB_MAX_SIZE, q, Q_COUNT, scan_node, d) != 0) {
 		memset(d->info, 0, sizeof(*d->info));
-		return fail(d, -EINVAL, "DTB: bad header or structure");
+		return fail(d, -EINVAL, "DTB: not a valid device tree (bad header or structure)");
 	}
 	return 0;
 }
@@ -374,8 +371,10 @@ static int gic_discover(struct discover *d)
 	if (d->gic.node < 0) {
 		return fail(d, -ENOENT, "no arm,gic-v3 interrupt controller");
 	}
-	if (found_reg(d, d->gic, 0, &info->gicd_base, &info->gicd_size) != 0 ||
-	    found_reg(d, d->gic, 1, &info->gicr_base, &info->gicr_size) != 0) {
+	if (fdt_reg_parent(d->fdt, d->gic.node, d->gic.parent, 0, &info->gicd_base,
+			   &info->gicd_size) != 0 ||
+	    fdt_reg_parent(d->fdt, d->gic.node, d->gic.parent, 1, &info->gicr_base,
+			   &info->gicr_size) != 0) {
 		return fail(d, -EINVAL, "%s: reg needs distributor and redistributor ranges",
 			    NODE_PATH(d, d->gic.node));
 	}
@@ -453,11 +452,13 @@ static int uart_discover(struct discover *d)
 {
 	struct platform_info *info = d->info;
 	struct found uart = uart_node(d);
+	int rc;
 
 	if (uart.node < 0) {
 		return fail(d, -ENOENT, "no arm,pl011 UART");
 	}
-	if (found_reg(d, uart, 0, &info->uart_base, &info->uart_size) != 0) {
+	rc = fdt_reg_parent(d->fdt, uart.node, uart.parent, 0, &info->uart_base, &info->uart_size);
+	if (rc != 0) {
 		return fail(d, -EINVAL, "%s: missing or malformed reg", NODE_PATH(d, uart.node));
 	}
 	if (irq_decode(d->fdt, uart.node, 0, &info->uart_intid) != 0 ||
@@ -539,7 +540,7 @@ static void module_cells(const struct discover *d, uint32_t cells[2])
 	    fdt_prop_u32(fdt, chosen, "#size-cells", fdt_prop_u32(fdt, d->root, "#size-cells", 1));
 }
 
-/* The modules the scan recorded, in document order. */
+/* The modules the scan recorded, in document order, each of the kind it recorded. */
 static int modules_discover(struct discover *d)
 {
 	uint32_t cells[2];
@@ -547,13 +548,10 @@ static int modules_discover(struct discover *d)
 
 	module_cells(d, cells);
 	for (unsigned i = 0; i < d->module_found && rc == 0; i++) {
-		int node = d->module[i];
+		enum module_kind kind = d->module[i].kind;
+		struct boot_module *mod = kind == MOD_KERNEL ? &d->info->kernel : &d->info->initrd;
 
-		if (fdt_prop_has_string(d->fdt, node, "compatible", "multiboot,kernel")) {
-			rc = module_read(d, node, cells, &d->info->kernel, "multiboot,kernel");
-		} else {
-			rc = module_read(d, node, cells, &d->info->initrd, "multiboot,ramdisk");
-		}
+		rc = module_read(d, d->module[i].node, cells, mod, module_compat[kind]);
 	}
 	return rc;
 }

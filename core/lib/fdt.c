@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Bounds-checked reader for flattened device trees (Devicetree Specification v0.4 §5). The
- * host DTB comes from outside the hypervisor: fdt_check() validates all of it once, and every
- * accessor still checks each token against the structure block, so no read leaves totalsize.
+ * host DTB comes from outside the hypervisor: discovery's fdt_walk() validates all of it once,
+ * as fdt_check() does, and every accessor still checks each token against the structure block,
+ * so no read leaves totalsize.
  * Node offsets are byte offsets into the structure block, as in libfdt.
  */
 #include "hyp/fdt.h"
@@ -484,34 +485,19 @@ bool fdt_name_matches(const char *name, const char *comp, size_t len)
 	return name[len] == '\0' || (name[len] == '@' && !has_unit);
 }
 
-/* The first direct child of node that a path component names, in one pass over node's body. */
-static int child_by_name(const struct blocks *b, int node, const char *comp, size_t len)
+/* The first direct child of node that a path component names. */
+static int child_by_name(const void *fdt, int node, const char *comp, size_t len)
 {
-	int depth = 0, off = node_body(b, node);
-	uint32_t tag;
+	int child = fdt_first_child(fdt, node);
 
-	while (off >= 0) {
-		int next = next_token(b, off, &tag);
-
-		if (next < 0 || tag == FDT_END) {
-			return -EINVAL;
-		}
-		if (tag == FDT_BEGIN_NODE) {
-			if (depth == 0 &&
-			    fdt_name_matches((const char *)b->st + off + 4, comp, len)) {
-				return off;
-			}
-			depth++;
-		} else if (tag == FDT_END_NODE && depth-- == 0) {
-			return -ENOENT; /* the end of node itself */
-		}
-		off = next;
+	while (child >= 0 && !fdt_name_matches(fdt_node_name(fdt, child), comp, len)) {
+		child = fdt_next_sibling(fdt, child);
 	}
-	return off;
+	return child;
 }
 
 /* Follow path from node, one component at a time; empty components ("//") are skipped. */
-static int path_from(const struct blocks *b, int node, const char *path)
+static int path_from(const void *fdt, int node, const char *path)
 {
 	while (node >= 0) {
 		const char *end;
@@ -526,7 +512,7 @@ static int path_from(const struct blocks *b, int node, const char *path)
 		if (!end) {
 			end = path + strlen(path);
 		}
-		node = child_by_name(b, node, path, (size_t)(end - path));
+		node = child_by_name(fdt, node, path, (size_t)(end - path));
 		path = end;
 	}
 	return node;
@@ -540,15 +526,13 @@ int fdt_path_offset(const void *fdt, const char *path)
 	if (path[0] != '/') {
 		return -ENOENT; /* aliases are resolved by the caller */
 	}
-	return path_from(&b, root_node(&b), path);
+	return path_from(fdt, root_node(&b), path);
 }
 
 /** The node a path relative to node names ("cpu@0", "cpu-map/socket0"; "": node itself). */
 int fdt_subpath_offset(const void *fdt, int node, const char *path)
 {
-	struct blocks b = blocks_of(fdt);
-
-	return path_from(&b, node, path);
+	return path_from(fdt, node, path);
 }
 
 /* Look up one property of node: q->val and q->len, NULL and 0 when absent. */
@@ -596,25 +580,36 @@ uint32_t fdt_prop_u32(const void *fdt, int node, const char *name, uint32_t dflt
 }
 
 /**
- * Does a stringlist value of len bytes contain str? (Devicetree v0.4 §2.2.4.1) An unterminated
- * last string is ignored.
+ * Which of strs[0..n) (n at most 32) does a stringlist value of len bytes contain (Devicetree
+ * v0.4 §2.2.4.1)? Bit i of the result is strs[i]. An unterminated last string is ignored. One
+ * pass over the list for all of strs; a first letter that differs costs no strcmp().
  */
-bool fdt_stringlist_contains(const char *list, int len, const char *str)
+uint32_t fdt_stringlist_match(const char *list, int len, const char *const *strs, unsigned n)
 {
+	uint32_t found = 0;
 	size_t pos = 0;
 
 	while (list && pos < (size_t)len) {
-		size_t n = strnlen(list + pos, (size_t)len - pos);
+		const char *s = list + pos;
+		size_t slen = strnlen(s, (size_t)len - pos);
 
-		if (n == (size_t)len - pos) {
+		if (slen == (size_t)len - pos) {
 			break;
 		}
-		if (strcmp(list + pos, str) == 0) {
-			return true;
+		for (unsigned i = 0; i < n && i < 32U; i++) {
+			if (s[0] == strs[i][0] && strcmp(s, strs[i]) == 0) {
+				found |= 1U << i;
+			}
 		}
-		pos += n + 1;
+		pos += slen + 1;
 	}
-	return false;
+	return found;
+}
+
+/** Does a stringlist value of len bytes contain str? An unterminated last string is ignored. */
+bool fdt_stringlist_contains(const char *list, int len, const char *str)
+{
+	return fdt_stringlist_match(list, len, &str, 1) != 0;
 }
 
 /** Does a stringlist property (e.g. compatible) contain str? */
@@ -624,33 +619,6 @@ bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char
 	const char *v = fdt_prop(fdt, node, name, &len);
 
 	return fdt_stringlist_contains(v, len, str);
-}
-
-/** First node after `start` (-1: from the root) whose "compatible" lists compat, or -ENOENT. */
-int fdt_node_by_compatible(const void *fdt, int start, const char *compat)
-{
-	struct blocks b = blocks_of(fdt);
-	int off = start < 0 ? 0 : start;
-	uint32_t tag;
-
-	for (;;) {
-		int next = next_token(&b, off, &tag);
-		struct fdt_prop_query q = {.name = "compatible"};
-
-		if (next < 0) {
-			return next;
-		}
-		if (tag == FDT_END) {
-			return -ENOENT;
-		}
-		if (tag == FDT_BEGIN_NODE && (start < 0 || off != start)) {
-			prop_find(&b, off, &q);
-			if (fdt_stringlist_contains(q.val, q.len, compat)) {
-				return off;
-			}
-		}
-		off = next;
-	}
 }
 
 static uint64_t cells_ld(const uint8_t *p, uint32_t cells)
@@ -686,16 +654,22 @@ int fdt_reg_cells(const void *fdt, int node, unsigned idx, uint32_t addr_cells, 
 }
 
 /**
- * The idx-th (address, size) pair of "reg", decoded with the parent's #address-cells and
- * #size-cells, whose defaults are 2 and 1 (Devicetree v0.4 §2.3.5).
+ * The idx-th (address, size) pair of node's "reg", decoded with its parent's #address-cells and
+ * #size-cells, whose defaults are 2 and 1 (Devicetree v0.4 §2.3.5), for a caller that already
+ * knows the parent (a walk does): no search for it.
  */
-int fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size)
+int fdt_reg_parent(const void *fdt, int node, int parent, unsigned idx, uint64_t *addr,
+		   uint64_t *size)
 {
-	int parent = fdt_parent(fdt, node);
-
 	if (parent < 0) {
 		return -EINVAL; /* the root has no reg */
 	}
 	return fdt_reg_cells(fdt, node, idx, fdt_prop_u32(fdt, parent, "#address-cells", 2),
 			     fdt_prop_u32(fdt, parent, "#size-cells", 1), addr, size);
+}
+
+/** fdt_reg_parent() with the parent looked up. */
+int fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size)
+{
+	return fdt_reg_parent(fdt, node, fdt_parent(fdt, node), idx, addr, size);
 }

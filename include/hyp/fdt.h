@@ -60,8 +60,6 @@ int fdt_path_offset(const void *fdt, const char *path);
 int fdt_subpath_offset(const void *fdt, int node, const char *path);
 /** Does path component comp[0..len) name this node? "cpus" matches "cpus" and "cpus@0". */
 bool fdt_name_matches(const char *name, const char *comp, size_t len);
-/** First node after `start` (-1: from the root) whose "compatible" lists compat, or -ENOENT. */
-int fdt_node_by_compatible(const void *fdt, int start, const char *compat);
 /** First direct child of node, or -ENOENT. */
 int fdt_first_child(const void *fdt, int node);
 /** Next sibling after node, or -ENOENT. */
@@ -76,8 +74,13 @@ const void *fdt_prop(const void *fdt, int node, const char *name, int *len);
 bool fdt_prop_has_string(const void *fdt, int node, const char *name, const char *str);
 /** Does a stringlist value of len bytes contain str? An unterminated last string is ignored. */
 bool fdt_stringlist_contains(const char *list, int len, const char *str);
+/** Which of strs[0..n) (n <= 32) a stringlist value of len bytes contains: bit i is strs[i]. */
+uint32_t fdt_stringlist_match(const char *list, int len, const char *const *strs, unsigned n);
 /** The idx-th (address, size) pair of "reg", decoded with the parent's #address/#size-cells. */
 int __must_check fdt_reg(const void *fdt, int node, unsigned idx, uint64_t *addr, uint64_t *size);
+/** fdt_reg() for a node whose parent the caller knows (-ENOENT, the root's: -EINVAL). */
+int __must_check fdt_reg_parent(const void *fdt, int node, int parent, unsigned idx, uint64_t *addr,
+				uint64_t *size);
 /** fdt_reg() with explicit cell counts (address 1-2, size 0-2): -ENOENT past the end, -EINVAL. */
 int __must_check fdt_reg_cells(const void *fdt, int node, unsigned idx, uint32_t addr_cells,
 			       uint32_t size_cells, uint64_t *addr, uint64_t *size);

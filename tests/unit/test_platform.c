@@ -79,7 +79,7 @@ TEST(platform, rejects_bad_blob)
 struct machine {
 	const char *stdout_path; /* NULL: none */
 	bool no_memory, no_cpus, no_gic, no_uart, no_psci, psci_no_method, short_timer;
-	bool cpus_64bit, chosen_cells, two_kernels, long_bootargs, uart0_disabled;
+	bool cpus_64bit, chosen_cells, two_kernels, long_bootargs, uart0_disabled, bad_memory_reg;
 	const char *psci_method;
 	unsigned cpu_count;
 	unsigned filler; /* virtio,mmio nodes under the root before the UARTs */
@@ -108,7 +108,7 @@ static void uart(struct fdt_writer *w, const char *name, uint64_t base, const ui
 	fdt_end_node(w);
 }
 
-static void memories(struct fdt_writer *w)
+static void memories(struct fdt_writer *w, const struct machine *m)
 {
 	static const uint32_t two[8] = {0, 0x40000000, 0, 0x10000000, 1, 0, 0, 0x20000000};
 
@@ -125,6 +125,14 @@ static void memories(struct fdt_writer *w)
 	fdt_property_string(w, "status", "disabled");
 	reg2(w, 0x90000000, 0x1000);
 	fdt_end_node(w);
+	if (m->bad_memory_reg) {
+		static const uint32_t three[3] = {0, 0xa0000000, 0};
+
+		fdt_begin_node(w, "memory@a0000000"); /* not a whole (2 + 2)-cell entry */
+		fdt_property_string(w, "device_type", "memory");
+		fdt_property_cells(w, "reg", three, 3);
+		fdt_end_node(w);
+	}
 }
 
 static void cpus(struct fdt_writer *w, const struct machine *m)
@@ -214,16 +222,18 @@ static void chosen(struct fdt_writer *w, const struct machine *m)
 	fdt_end_node(w);
 }
 
-static int machine_discover(const struct machine *m)
+/* The machine's DTB in dtb: its size, or -1000 if it does not fit. */
+static int machine_build(const struct machine *m)
 {
 	struct fdt_writer w;
+	int n;
 
 	fdt_writer_init(&w, dtb, sizeof(dtb));
 	fdt_begin_node(&w, "");
 	fdt_property_u32(&w, "#address-cells", 2);
 	fdt_property_u32(&w, "#size-cells", 2);
 	if (!m->no_memory) {
-		memories(&w);
+		memories(&w, m);
 	}
 	if (!m->no_cpus) {
 		cpus(&w, m);
@@ -246,8 +256,16 @@ static int machine_discover(const struct machine *m)
 	fdt_end_node(&w);
 	chosen(&w, m);
 	fdt_end_node(&w);
-	if (fdt_finish(&w) < 0) {
-		return -1000;
+	n = fdt_finish(&w);
+	return n < 0 ? -1000 : n;
+}
+
+static int machine_discover(const struct machine *m)
+{
+	int n = machine_build(m);
+
+	if (n < 0) {
+		return n;
 	}
 	memset(err, 0, sizeof(err));
 	return platform_discover(dtb, &info, err, sizeof(err));
@@ -388,4 +406,33 @@ TEST(platform, small_error_buffer)
 	EXPECT_EQ(platform_discover(dtb, &info, tiny, sizeof(tiny)), -ENOENT);
 	EXPECT_EQ(strcmp(tiny, "no /mem"), 0);
 	EXPECT_EQ(platform_discover(dtb, &info, NULL, 0), -ENOENT);
+}
+
+/*
+ * The walk that finds the memory ranges is also the only check of the blob: a structural defect
+ * found after a bad memory node must still fail as a DTB error, with nothing of the nodes before
+ * it left in info (the memory ranges were taken during the walk).
+ */
+TEST(platform, bad_structure_wins_over_earlier_errors)
+{
+	static const struct platform_info zero;
+	struct machine m = {.bad_memory_reg = true};
+	uint32_t st, st_size;
+	int n;
+
+	EXPECT_EQ(machine_discover(&m), -EINVAL);
+	EXPECT_TRUE(strstr(err, "/memory@a0000000: missing or malformed reg") != NULL);
+	n = machine_build(&m);
+	ASSERT_TRUE(n > 0);
+	/* The root's FDT_END_NODE, the last token before FDT_END, becomes FDT_END. The header
+	 * gives the structure block's offset at byte 8, its size at 36 (Devicetree v0.4 §5.2). */
+	st = fdt32_ld(dtb + 8);
+	st_size = fdt32_ld(dtb + 36);
+	ASSERT_EQ(fdt32_ld(dtb + st + st_size - 8), FDT_END_NODE);
+	dtb[st + st_size - 5] = (uint8_t)FDT_END;
+	ASSERT_EQ(fdt_check(dtb, (size_t)n), -EINVAL);
+	memset(err, 0, sizeof(err));
+	EXPECT_EQ(platform_discover(dtb, &info, err, sizeof(err)), -EINVAL);
+	EXPECT_TRUE(strstr(err, "DTB") != NULL);
+	EXPECT_EQ(memcmp(&info, &zero, sizeof(info)), 0);
 }

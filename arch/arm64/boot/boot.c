@@ -7,14 +7,11 @@
 #include "hyp/arch/cpu.h"
 #include "hyp/arch/mmu.h"
 #include "hyp/console.h"
-#include "hyp/fdt.h"
 #include "hyp/init.h"
 #include "hyp/plat_console.h"
 #include "hyp/string.h"
 
 #include "board.h"
-
-#define FDT_MAX_SIZE (2U << 20)
 
 static struct platform_info plat_info;
 
@@ -49,9 +46,7 @@ void arm64_boot_primary(const void *fdt)
 
 	plat_console_init(PLAT_EARLY_UART_BASE);
 	arm64_cpu_features_probe();
-	if (fdt_check(fdt, FDT_MAX_SIZE) != 0) {
-		early_fail("the boot loader passed no valid device tree in x0");
-	}
+	/* Its first step validates the whole DTB (header, structure, bounds) before reading it. */
 	if (platform_discover(fdt, &plat_info, err, sizeof(err)) != 0) {
 		early_fail(err);
 	}
