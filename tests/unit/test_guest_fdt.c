@@ -36,6 +36,25 @@ static int build(const struct guest_fdt_params *p)
 	return n;
 }
 
+/* fdt_walk() visitor: counts the nodes whose compatible lists ctx's string, records the last. */
+struct compat_count {
+	const char *want;
+	unsigned count;
+	int node;
+};
+
+static int count_compatible(void *ctx, const struct fdt_walk_node *n,
+			    const struct fdt_prop_query *q)
+{
+	struct compat_count *c = ctx;
+
+	if (q[0].val && fdt_stringlist_contains(q[0].val, q[0].len, c->want)) {
+		c->count++;
+		c->node = n->node;
+	}
+	return 0;
+}
+
 static bool str_prop_is(int node, const char *name, const char *want)
 {
 	int len;
@@ -120,6 +139,14 @@ TEST(guest_fdt, gic)
 
 	ASSERT_TRUE(gic >= 0);
 	EXPECT_TRUE(fdt_prop_has_string(buf, gic, "compatible", "arm,gic-v3"));
+	{ /* and it is the only one */
+		struct fdt_prop_query q = {.name = "compatible"};
+		struct compat_count c = {.want = "arm,gic-v3", .count = 0, .node = -1};
+
+		EXPECT_EQ(fdt_walk(buf, sizeof(buf), &q, 1, count_compatible, &c), 0);
+		EXPECT_EQ(c.count, 1);
+		EXPECT_EQ(c.node, gic);
+	}
 	EXPECT_EQ(fdt_prop_u32(buf, gic, "#interrupt-cells", 0), 3);
 	EXPECT_TRUE(fdt_prop(buf, gic, "interrupt-controller", &len) != NULL);
 	EXPECT_EQ(fdt_prop_u32(buf, gic, "#redistributor-regions", 0), 1);
