@@ -1525,36 +1525,42 @@ TEST(vgic3, flush_after_a_light_exit_folds_a_waiting_post)
  * SGI 0 is INTID 0, the INTID of an empty LR. Linux uses it for IPI_RESCHEDULE; with a
  * direct slot it sits in LR1 or later and must survive a sync that the guest did not take it in.
  */
-/* SGI 0 pending and listed in LR1, beside the reserved slot. */
-static void list_sgi0_beside_the_slot(struct gic_lr_state *s)
+/* SGI 0 pending at priority 0x40, group 1: its LR (INTID 0). */
+#define SGI0_LR (0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING)
+
+/* SGI 0 pending and listed in LR1, beside the reserved slot; false (the test stops) if not. */
+static bool list_sgi0_beside_the_slot(struct gic_lr_state *s)
 {
-	ASSERT_TRUE(setup(1, 32));
+	if (!setup(1, 32)) {
+		return false;
+	}
 	ppi_setup(0, 0, 0x40);
 	vgic_inject(&g, 0, 0);
 	lr_state_direct(s, 4);
 	vgic_flush_lrs(&g, 0, s);
 	EXPECT_TRUE(s->direct);
-	ASSERT_EQ(s->used_lrs, 2);
-	ASSERT_EQ(s->lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(s->used_lrs, 2);
+	EXPECT_EQ(s->lr[1], SGI0_LR);
+	return s->used_lrs == 2 && s->lr[1] == SGI0_LR;
 }
 
 TEST(vgic3, sgi0_listed_beside_the_direct_slot_survives_sync)
 {
 	struct gic_lr_state s;
 
-	list_sgi0_beside_the_slot(&s);
+	ASSERT_TRUE(list_sgi0_beside_the_slot(&s));
 	vgic_sync_lrs(&g, 0, &s); /* the guest never took it: LR1 still pending */
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), BIT(0));
 	vgic_flush_lrs(&g, 0, &s);
 	ASSERT_EQ(s.used_lrs, 2);
-	EXPECT_EQ(s.lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(s.lr[1], SGI0_LR);
 }
 
 TEST(vgic3, sgi0_active_beside_the_direct_slot_stays_active_after_sync)
 {
 	struct gic_lr_state s;
 
-	list_sgi0_beside_the_slot(&s);
+	ASSERT_TRUE(list_sgi0_beside_the_slot(&s));
 	lr_set_state(&s, 1, ICH_LR_STATE_ACTIVE); /* acknowledged, not yet deactivated */
 	vgic_sync_lrs(&g, 0, &s);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISACTIVER0), 4), BIT(0));
