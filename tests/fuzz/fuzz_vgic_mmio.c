@@ -21,6 +21,10 @@
 /* Both groups on, priority mask open: what a WFI test sees as pending, flush must hand over. */
 #define VMCR_ALL ((0xFFU << ICH_VMCR_VPMR_SHIFT) | ICH_VMCR_VENG1 | ICH_VMCR_VENG0_BIT)
 #define INTID_SPAN 1100U /* beyond 1019 too: the model must ignore those */
+/* ICC_SGI1R_EL1 fields, GICv3 IHI0069 H §12.2.22 */
+#define SGI1R_TARGET_LIST GENMASK(15, 0)
+#define SGI1R_INTID GENMASK(27, 24)
+#define SGI1R_IRM BIT(40)
 
 struct world {
 	struct vgic g;
@@ -70,6 +74,36 @@ static uint64_t pick_offset(struct fuzz_in *in, bool dist, unsigned width)
 		      redist_regs[fuzz_u8(in) % ARRAY_SIZE(redist_regs)] + fuzz_u8(in) % 32U;
 	}
 	return how & 1U ? off : off & ~(uint64_t)(width - 1U);
+}
+
+/* An INTID: private to a vCPU half the time (most fast paths are for those), else any. */
+static unsigned pick_intid(struct fuzz_in *in)
+{
+	uint16_t r = fuzz_u16(in);
+
+	return r & 0x8000U ? r % VGIC_NR_PRIVATE : r % INTID_SPAN;
+}
+
+/*
+ * An ICC_SGI1R_EL1 value. Drawn words almost never name a vCPU (Aff3.Aff2.Aff1 = 0.0.0 and
+ * IRM = 0 or 1 only), so most keep only INTID and TargetList, by the top bits narrowed to one
+ * vCPU (the lock-free post's case) or with IRM set; a top nibble of 0xF keeps the word as drawn.
+ */
+static uint64_t pick_sgi1r(struct fuzz_in *in)
+{
+	uint64_t r = fuzz_u64(in), value = r & (SGI1R_INTID | SGI1R_TARGET_LIST);
+	unsigned how = (unsigned)(r >> 60);
+
+	if (how == 0xF) {
+		return r;
+	}
+	if (how & 1U) {
+		value = (value & ~SGI1R_TARGET_LIST) | BIT((r & SGI1R_TARGET_LIST) % 5U);
+	}
+	if (how & 2U) {
+		value |= SGI1R_IRM;
+	}
+	return value;
 }
 
 static void op_mmio(struct world *x, bool dist, bool write)
@@ -189,7 +223,7 @@ static void fuzz_sgi1r(struct world *x, unsigned v, uint64_t value)
 
 static void op_lines(struct world *x, unsigned op, unsigned v)
 {
-	unsigned intid = fuzz_u16(&x->in) % INTID_SPAN;
+	unsigned intid = pick_intid(&x->in);
 
 	switch (op) {
 	case 0:
@@ -199,10 +233,10 @@ static void op_lines(struct world *x, unsigned op, unsigned v)
 		vgic_set_level(&x->g, v, intid, fuzz_u8(&x->in) & 1U);
 		break;
 	case 2:
-		fuzz_sgi1r(x, v, fuzz_u64(&x->in));
+		fuzz_sgi1r(x, v, pick_sgi1r(&x->in));
 		break;
 	case 3:
-		vgic_map_hw(&x->g, v, intid, fuzz_u16(&x->in) % INTID_SPAN);
+		vgic_map_hw(&x->g, v, intid, pick_intid(&x->in));
 		break;
 	default:
 		(void)vgic_hw_irq_is_live(&x->g, v, intid);
