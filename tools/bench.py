@@ -49,7 +49,9 @@ LINUX_MEM = 512
 # nokaslr: QEMU gives a bare kernel a kaslr-seed in its DTB and Tessera does not; without it both
 # boot the kernel at the same place.
 LINUX_CMDLINE = "console=ttyAMA0 earlycon=pl011,0x9000000 rdinit=/bench-init nokaslr"
-XEN_SHIFT = 3  # Xen 4.17 hangs during boot under shift=0 and shift=1 (qemu-notes.md)
+# Xen 4.17 hangs during boot under QEMU -icount shift=0 and shift=1; shift=3 boots, and
+# derive_clock() converts its counts.
+XEN_SHIFT = 3
 XEN_PKG = "xen-hypervisor-4.17-arm64:arm64"
 XEN_LOAD_ADDR = 0x49000000
 GUEST_TIMEOUT = 120
@@ -362,7 +364,12 @@ def xen_fetch(deps):
 
 
 def xen_dtb(work, guest, smp, machine_mem, guest_mem_kib):
-    """QEMU's DTB for the machine with /chosen replaced by a dom0less domain (qemu-notes.md)."""
+    """QEMU's DTB for the machine with /chosen replaced by a dom0less domain.
+
+    The DTB is QEMU's own (dumpdtb), so it describes exactly the machine QEMU emulates; the new
+    /chosen makes Xen boot the benchmark guest, loaded at XEN_LOAD_ADDR, as its one domain
+    (domU1, no dom0), with Xen's console on the PL011.
+    """
     dtb, dts = work / "virt.dtb", work / "virt.dts"
     subprocess.run([QEMU, "-M", f"virt,virtualization=on,gic-version=3,dumpdtb={dtb}",
                     "-cpu", CPU, "-smp", str(smp), "-m", f"{machine_mem}M", "-nographic"],

@@ -33,14 +33,32 @@ def build(out):
                    stdout=subprocess.DEVNULL)
 
 
+def fail(msg):
+    sys.exit(f"el2-profile: {msg}")
+
+
 def run(out, trace):
+    """Run the benchmark guest with every instruction traced; fail unless it ran to its end."""
+    console_log = trace.with_suffix(".console")
+    # A run that dies before writing its own must not be profiled from an older trace.
+    trace.unlink(missing_ok=True)
+    console_log.unlink(missing_ok=True)
     cmd = ["bash", str(ROOT / "tools/qemu.sh"), "--kernel", str(out / "bench/virt/bench.bin"),
            "--smp", "2", "--mem", "64", "--icount", "--cmdline", "bench", "--",
            "-singlestep", "-d", "exec,nochain", "-D", str(trace)]
     env = dict(os.environ, BUILD=str(out))
-    with open(trace.with_suffix(".console"), "wb") as console:
-        subprocess.run(cmd, env=env, stdout=console, stderr=subprocess.STDOUT, timeout=300,
-                       check=False)
+    try:
+        with open(console_log, "wb") as console:
+            rc = subprocess.run(cmd, env=env, stdout=console, stderr=subprocess.STDOUT,
+                                timeout=300, check=False).returncode
+    except subprocess.TimeoutExpired:
+        fail(f"QEMU did not finish within 300 s (console {console_log})")
+    if rc != 0:
+        fail(f"QEMU exited with status {rc} (console {console_log})")
+    if b"done bench" not in console_log.read_bytes():
+        fail(f"the benchmark guest did not finish: no 'done bench' in {console_log}")
+    if not trace.is_file():
+        fail(f"QEMU wrote no trace to {trace}")
 
 
 def symbols(elf):
@@ -52,7 +70,11 @@ def symbols(elf):
 
 
 def episodes(trace, addrs, names):
-    """Yield the function sequence of every run of EL2 addresses, per CPU."""
+    """Yield the function sequence of every run of EL2 addresses, per CPU.
+
+    A run still open at the end of the trace (its CPU never returned to the guest) is yielded
+    too, so the last exit of each CPU is counted.
+    """
     lo, hi = addrs[0], addrs[-1] + 0x10000
     cur = {}
     with open(trace, "rb") as fh:
@@ -65,6 +87,7 @@ def episodes(trace, addrs, names):
                 cur.setdefault(cpu, []).append(names[bisect.bisect_right(addrs, pc) - 1])
             elif cpu in cur:
                 yield cur.pop(cpu)
+    yield from cur.values()
 
 
 def main():

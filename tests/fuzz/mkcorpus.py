@@ -86,9 +86,11 @@ def fdt_seeds():
 
 
 # ---------------------------------------------------------------- vgic_mmio
+# Header: vCPUs, SPIs, then LRs in the low nibble and the direct_ok vCPUs in the high one.
 # Ops: 0/1 dist read/write, 2/3 redist read/write, 4 inject, 5 set_level, 6 sgi1r, 7 map_hw,
-# 8 hw_live, 9/10 flush, 11/12 sync, 13 has_pending, 14 reset. Each op byte is followed by
-# the vCPU byte, the any-vCPU byte, then the op's own fields.
+# 8 hw_live, 9/10 flush, 11/12 sync, 13 has_pending, 14 reset, 15 take a post, 16 timer,
+# 17 light exit. Each op byte is followed by the vCPU byte, the any-vCPU byte, then the op's
+# own fields. A sync reads a guest mode per LR (none for an empty direct slot), then one more.
 W4 = 2  # index of width 4 in fuzz_width()
 
 
@@ -102,6 +104,15 @@ def vg_flush(v):
 
 def vg_sync(v, modes, last=0):
     return u8(11) + u8(v) + u8(0) + b"".join(u8(m) for m in modes) + u8(last)
+
+
+def vg_sgi1r(sender, intid, targets, then=b""):
+    """ICC_SGI1R_EL1 from sender; then: the full exit's bytes when the post is refused."""
+    return u8(6) + u8(0) + u8(sender) + u16(0) + u64((intid << 24) | targets) + then
+
+
+def vg_op(op, v, *fields):
+    return u8(op) + u8(v) + u8(0) + b"".join(fields)
 
 
 def vgic_seeds():
@@ -120,6 +131,27 @@ def vgic_seeds():
            vg_flush(0) + vg_sync(0, [1, 3]) + u8(13) + u8(0) + u8(0) +
            u32(0xFF000003) + u8(14) + u8(0) + u8(0) + u8(0))
     write("vgic_mmio", "hw-ppi-level", ppi)
+    # vCPU 1 runs a direct slot (4 LRs): SGI 3 posted by vCPU 0, taken into the slot, posted
+    # again while the slot holds it, taken into a busy slot (a full exit folds both), listed,
+    # completed; then a post that a light exit's close folds and the next flush lists.
+    enable_sgi3 = vg_write(False, 0x30080, 0xFFFF, 1) + vg_write(False, 0x30100, 1 << 3, 1)
+    post = (u8(0) + u8(0) + u8(0x23) + enable_sgi3 + vg_flush(1) +
+            vg_sgi1r(0, 3, 0x2) + vg_op(15, 1) + vg_sgi1r(0, 3, 0x2) + vg_op(15, 1, u8(0), u8(0)) +
+            vg_flush(1) + vg_sync(1, [2]) + vg_flush(1) + vg_sgi1r(0, 3, 0x2) +
+            vg_op(17, 1, u8(0)))
+    write("vgic_mmio", "sgi-post-take-light", post)
+    # vCPU 1 sends SGI 3 to itself on the full path (straight into LR1, its flush hint clear),
+    # then vCPU 0 sends it too: listed, it must not be posted.
+    self_then_post = (u8(0) + u8(0) + u8(0x23) + enable_sgi3 + vg_flush(1) +
+                      vg_sgi1r(1, 3, 0x2, u8(1) + u8(0)) + vg_flush(1) + vg_sgi1r(0, 3, 0x2))
+    write("vgic_mmio", "sgi-self-then-post", self_then_post)
+    # vCPU 0 runs a direct slot with the timer PPI 27 forwarded: claimed, then fired again with
+    # the slot busy (a full exit injects it), completed, and a light exit that resumes.
+    timer = (u8(0) + u8(0) + u8(0x13) + vg_op(7, 0, u16(27), u16(27)) +
+             vg_write(False, 0x10080, 1 << 27) + vg_write(False, 0x10100, 1 << 27) +
+             vg_flush(0) + vg_op(16, 0) + vg_op(16, 0, u8(2), u8(0)) + vg_flush(0) +
+             vg_sync(0, [2]) + vg_flush(0) + vg_op(17, 0, u8(8)))
+    write("vgic_mmio", "timer-claim", timer)
 
 
 # ---------------------------------------------------------------- pl011

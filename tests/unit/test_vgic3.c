@@ -841,11 +841,6 @@ TEST(vgic3, direct_injection_survives_flush_and_sync)
 	(TIMER_PPI | (uint64_t)TIMER_PPI << ICH_LR_PINTID_SHIFT | ICH_LR_HW | ICH_LR_GROUP |       \
 	 0xA0ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_STATE_PENDING)
 
-static bool setup_post(unsigned nr_vcpus, unsigned nr_spis)
-{
-	return setup(nr_vcpus, nr_spis);
-}
-
 static uint64_t mbox(unsigned v)
 {
 	return __atomic_load_n(&g.cpu[v].mbox.word, __ATOMIC_ACQUIRE);
@@ -901,7 +896,7 @@ TEST(vgic3, flush_without_direct_ok_never_reserves_the_direct_slot)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	direct_timer_setup(0);
 	lr_state_init(&s, 4);
 	vgic_flush_lrs(&g, 0, &s);
@@ -922,7 +917,7 @@ TEST(vgic3, flush_with_direct_ok_reserves_lr0_and_places_after_it)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	lr_state_direct(&s, 4);
 	vgic_flush_lrs(&g, 0, &s); /* reserves the slot (and sets its mailbox) */
 	s.lr[0] = 0x1234;	   /* garbage from before: the slot must start empty */
@@ -953,7 +948,7 @@ TEST(vgic3, flush_reserves_no_slot_without_a_spare_lr)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	for (unsigned i = 1; i <= 5; i++) {
 		ppi_setup(0, i, (uint8_t)(0x10 * i));
 	}
@@ -987,7 +982,7 @@ TEST(vgic3, flush_reserves_no_slot_without_a_spare_lr)
 	EXPECT_TRUE(s.hcr & ICH_HCR_UIE);
 
 	/* A single LR is never given up, even with nothing pending. */
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	lr_state_direct(&s, 1);
 	vgic_flush_lrs(&g, 0, &s);
 	EXPECT_FALSE(s.direct);
@@ -998,7 +993,7 @@ TEST(vgic3, flush_encodes_direct_hw_lr_only_for_an_enabled_stateless_timer)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	direct_timer_setup(0);
 	lr_state_direct(&s, 4);
 	vgic_flush_lrs(&g, 0, &s);
@@ -1037,7 +1032,7 @@ TEST(vgic3, sgi_to_an_open_mailbox_is_posted_and_folded_on_sync)
 {
 	struct gic_lr_state s1;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(1, &s1);
 	EXPECT_TRUE(vgic_lrs_quiet(&s1));
@@ -1070,7 +1065,7 @@ TEST(vgic3, sgi1r_post_posts_one_sgi_to_one_other_open_vcpu)
 {
 	struct gic_lr_state s0, s1;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(0, 5, 0x40);
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(0, &s0);
@@ -1108,7 +1103,7 @@ TEST(vgic3, sgi1r_post_leaves_every_other_write_untouched)
 	};
 	struct gic_lr_state s0, s1;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(0, 3, 0x40);
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(0, &s0);
@@ -1135,7 +1130,7 @@ TEST(vgic3, sgi1r_post_leaves_every_other_write_untouched)
 /* vCPU 1 entered with its slot open and SGI 3 enabled; the first half of a post of SGI 3 to it. */
 static bool check_sgi3_post(struct gic_lr_state *s1, uint64_t *m, uint64_t *lr)
 {
-	if (!setup_post(2, 32)) {
+	if (!setup(2, 32)) {
 		return false;
 	}
 	ppi_setup(1, 3, 0x40);
@@ -1190,7 +1185,7 @@ TEST(vgic3, each_entry_opens_the_mailbox_with_a_new_word)
 	struct gic_lr_state s0;
 	uint64_t first;
 
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	enter_with_slot(0, &s0);
 	first = mbox(0);
 	EXPECT_TRUE(vgic_mbox_is_open(first));
@@ -1218,7 +1213,7 @@ TEST(vgic3, sgi_post_is_refused_to_a_closed_mailbox_or_a_disabled_sgi)
 	struct gic_lr_state s1;
 
 	/* Flushed but not opened: the receiver is not (yet) in the guest with a slot. */
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(1, 3, 0x40);
 	lr_state_direct(&s1, 4);
 	vgic_flush_lrs(&g, 1, &s1);
@@ -1231,7 +1226,7 @@ TEST(vgic3, sgi_post_is_refused_to_a_closed_mailbox_or_a_disabled_sgi)
 	EXPECT_TRUE(vgic_needs_flush(&g, 1));
 
 	/* Open, but the SGI is disabled: pending in the model, nobody kicked or posted. */
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	enter_with_slot(1, &s1);
 	sgi1r(0, SGI1R(4, 0x2));
 	EXPECT_EQ(posts[1], 0);
@@ -1245,7 +1240,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	struct gic_lr_state s1;
 
 	/* Already pending (ISPENDR0): the model holds it, so the SGI stays there. */
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(1, &s1);
 	wr(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4, BIT(3));
@@ -1262,7 +1257,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	EXPECT_EQ(mbox(1), mbox_open(1));
 
 	/* Something else pending for the receiver (its hint set): no post jumps ahead of it. */
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(1, &s1);
 	vgic_inject(&g, 1, 9); /* disabled, but the hint is set all the same */
@@ -1273,7 +1268,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3) | BIT(9));
 
 	/* An SGI to itself goes through the model: the sender is not in the guest. */
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(1, 3, 0x40);
 	enter_with_slot(1, &s1);
 	sgi1r(1, SGI1R(3, 0x2));
@@ -1283,7 +1278,7 @@ TEST(vgic3, sgi_post_is_refused_while_the_receiver_has_other_state)
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(1, GICR_ISPENDR0), 4), BIT(3));
 
 	/* One post at a time: a second SGI finds the mailbox full and goes to the model. */
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(1, 3, 0x40);
 	ppi_setup(1, 4, 0x40);
 	enter_with_slot(1, &s1);
@@ -1301,7 +1296,7 @@ TEST(vgic3, direct_claim_needs_an_open_or_busy_mailbox_and_a_free_slot)
 {
 	struct gic_lr_state s, nohw;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	direct_timer_setup(0);
 	ppi_setup(0, 3, 0x40);
 	lr_state_direct(&s, 4);
@@ -1342,7 +1337,7 @@ TEST(vgic3, lrs_are_quiet_from_entry_until_an_lr_is_written)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	direct_timer_setup(0);
 	ppi_setup(0, 3, 0x40);
 	enter_with_slot(0, &s);
@@ -1381,7 +1376,7 @@ TEST(vgic3, direct_take_returns_a_post_once_and_leaves_the_slot_busy)
 {
 	struct gic_lr_state s, noslot;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(0, 3, 0x40);
 	ppi_setup(0, 4, 0x50);
 	enter_with_slot(0, &s);
@@ -1411,7 +1406,7 @@ TEST(vgic3, sync_folds_the_timer_a_fast_path_put_in_the_slot)
 	struct gic_lr_state s;
 
 	/* Still pending in LR0 at exit: the model has it pending and lists it next. */
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	direct_timer_setup(0);
 	enter_with_slot(0, &s);
 	ASSERT_TRUE(vgic_direct_claim(&s, 0));
@@ -1432,7 +1427,7 @@ TEST(vgic3, sync_folds_the_timer_a_fast_path_put_in_the_slot)
 	EXPECT_EQ(s.direct_hw_lr, 0); /* it is listed: the fast path may not add it again */
 
 	/* Active in LR0: the model has it active on this vCPU. */
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	direct_timer_setup(0);
 	enter_with_slot(0, &s);
 	ASSERT_TRUE(vgic_direct_claim(&s, 0));
@@ -1445,7 +1440,7 @@ TEST(vgic3, sync_folds_the_timer_a_fast_path_put_in_the_slot)
 	EXPECT_EQ(s.lr[1], (TIMER_LR & ~ICH_LR_STATE_MASK) | ICH_LR_STATE_ACTIVE);
 
 	/* Taken and completed (state invalid): nothing to fold, the slot stays empty. */
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	direct_timer_setup(0);
 	enter_with_slot(0, &s);
 	ASSERT_TRUE(vgic_direct_claim(&s, 0));
@@ -1465,7 +1460,7 @@ TEST(vgic3, sync_folds_a_post_taken_but_not_yet_written)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(0, 3, 0x40);
 	enter_with_slot(0, &s);
 	sgi1r(1, SGI1R(3, 0x1));
@@ -1485,7 +1480,7 @@ TEST(vgic3, direct_close_folds_a_waiting_post_and_sets_the_hint)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(0, 3, 0x40);
 	enter_with_slot(0, &s);
 	vgic_direct_close(&g, 0, &s); /* nothing there: nothing to look at */
@@ -1510,7 +1505,7 @@ TEST(vgic3, flush_after_a_light_exit_folds_a_waiting_post)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(2, 32));
+	ASSERT_TRUE(setup(2, 32));
 	ppi_setup(0, 3, 0x40);
 	ppi_setup(0, 4, 0x80);
 	enter_with_slot(0, &s);
@@ -1530,36 +1525,42 @@ TEST(vgic3, flush_after_a_light_exit_folds_a_waiting_post)
  * SGI 0 is INTID 0, the INTID of an empty LR. Linux uses it for IPI_RESCHEDULE; with a
  * direct slot it sits in LR1 or later and must survive a sync that the guest did not take it in.
  */
-/* SGI 0 pending and listed in LR1, beside the reserved slot. */
-static void list_sgi0_beside_the_slot(struct gic_lr_state *s)
+/* SGI 0 pending at priority 0x40, group 1: its LR (INTID 0). */
+#define SGI0_LR (0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING)
+
+/* SGI 0 pending and listed in LR1, beside the reserved slot; false (the test stops) if not. */
+static bool list_sgi0_beside_the_slot(struct gic_lr_state *s)
 {
-	ASSERT_TRUE(setup_post(1, 32));
+	if (!setup(1, 32)) {
+		return false;
+	}
 	ppi_setup(0, 0, 0x40);
 	vgic_inject(&g, 0, 0);
 	lr_state_direct(s, 4);
 	vgic_flush_lrs(&g, 0, s);
 	EXPECT_TRUE(s->direct);
-	ASSERT_EQ(s->used_lrs, 2);
-	ASSERT_EQ(s->lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(s->used_lrs, 2);
+	EXPECT_EQ(s->lr[1], SGI0_LR);
+	return s->used_lrs == 2 && s->lr[1] == SGI0_LR;
 }
 
 TEST(vgic3, sgi0_listed_beside_the_direct_slot_survives_sync)
 {
 	struct gic_lr_state s;
 
-	list_sgi0_beside_the_slot(&s);
+	ASSERT_TRUE(list_sgi0_beside_the_slot(&s));
 	vgic_sync_lrs(&g, 0, &s); /* the guest never took it: LR1 still pending */
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISPENDR0), 4), BIT(0));
 	vgic_flush_lrs(&g, 0, &s);
 	ASSERT_EQ(s.used_lrs, 2);
-	EXPECT_EQ(s.lr[1], 0x40ULL << ICH_LR_PRIORITY_SHIFT | ICH_LR_GROUP | ICH_LR_STATE_PENDING);
+	EXPECT_EQ(s.lr[1], SGI0_LR);
 }
 
 TEST(vgic3, sgi0_active_beside_the_direct_slot_stays_active_after_sync)
 {
 	struct gic_lr_state s;
 
-	list_sgi0_beside_the_slot(&s);
+	ASSERT_TRUE(list_sgi0_beside_the_slot(&s));
 	lr_set_state(&s, 1, ICH_LR_STATE_ACTIVE); /* acknowledged, not yet deactivated */
 	vgic_sync_lrs(&g, 0, &s);
 	EXPECT_EQ(rd(&vgic_redist_ops, GICR(0, GICR_ISACTIVER0), 4), BIT(0));
@@ -1573,7 +1574,7 @@ static void check_direct_injection_survives_a_rescan(unsigned intid)
 {
 	struct gic_lr_state s;
 
-	ASSERT_TRUE(setup_post(1, 32));
+	ASSERT_TRUE(setup(1, 32));
 	ppi_setup(0, intid, 0x40);
 	ppi_setup(0, 5, 0x80);
 	lr_state_direct(&s, 4);
