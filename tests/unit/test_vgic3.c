@@ -1634,3 +1634,24 @@ TEST(vgic3, spi_rerouted_from_a_direct_lr_reaches_its_new_owner)
 	ASSERT_EQ(s1.used_lrs, 1);
 	EXPECT_EQ(LR_INTID(s1.lr[0]), 40);
 }
+
+/*
+ * A device line held high across a reset: the interrupt is pending again as soon as the guest
+ * enables it, and its next flush lists it (the reset must keep it a candidate).
+ */
+TEST(vgic3, line_held_high_across_a_reset_is_listed_once_enabled)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 64));
+	lr_state_init(&s, 4);
+	vgic_set_level(&g, 0, 20, true);
+	vgic_set_level(&g, 0, 40, true);
+	vgic_reset(&g);
+	ppi_setup(0, 20, 0x40);
+	spi_setup(40, 0x50, false);
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(LR_INTID(s.lr[0]), 20);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 40);
+}

@@ -138,8 +138,13 @@ int vgic_init(struct vgic *g, unsigned nr_vcpus, unsigned nr_spis, const struct 
 }
 
 /* Reset one interrupt; the hw mapping and the input line belong to the device, not the GIC. */
-static void vgic_irq_reset(struct vgic_irq *irq, unsigned target, bool edge)
+/*
+ * The device wiring (hw, hw_intid) and the input line survive; a line still high keeps the
+ * interrupt a candidate (the sets were cleared), or it would never be seen pending again.
+ */
+static void vgic_irq_reset_locked(struct vgic *g, unsigned intid, unsigned target, bool edge)
 {
+	struct vgic_irq *irq = vgic_irq_lookup(g, target, intid);
 	bool hw = irq->hw, level = irq->level;
 	uint16_t hw_intid = irq->hw_intid;
 
@@ -150,6 +155,9 @@ static void vgic_irq_reset(struct vgic_irq *irq, unsigned target, bool edge)
 	irq->target = (uint8_t)target;
 	irq->vcpu = (uint8_t)target;
 	irq->edge = edge;
+	if (level) {
+		vgic_cand_mark_locked(g, target, intid);
+	}
 }
 
 /** Back to the reset state; see vgic3.h. */
@@ -158,6 +166,8 @@ void vgic_reset(struct vgic *g)
 	spin_lock(&g->lock);
 	/* Affinity routing on, single security state: GICD_CTLR, GICv3 IHI0069 H §12.9.4 */
 	g->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
+	memset(g->cand_priv, 0, sizeof(g->cand_priv));
+	memset(g->cand_spi, 0, sizeof(g->cand_spi));
 	for (unsigned v = 0; v < g->nr_vcpus; v++) {
 		/* GICR_WAKER resets asleep, GICv3 IHI0069 H §12.11.42 */
 		g->cpu[v].waker = GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP;
@@ -165,14 +175,12 @@ void vgic_reset(struct vgic *g)
 		__atomic_store_n(&g->cpu[v].mbox.word, VGIC_MBOX_CLOSED, __ATOMIC_RELEASE);
 		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
 			/* SGIs are always edge; PPIs reset level (GICR_ICFGR1 = 0). */
-			vgic_irq_reset(&g->cpu[v].priv[i], v, i < VGIC_NR_SGIS);
+			vgic_irq_reset_locked(g, i, v, i < VGIC_NR_SGIS);
 		}
 	}
-	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++) {
-		vgic_irq_reset(&g->spi[i], 0, false);
+	for (unsigned i = 0; i < g->nr_spis; i++) {
+		vgic_irq_reset_locked(g, VGIC_NR_PRIVATE + i, 0, false);
 	}
-	memset(g->cand_priv, 0, sizeof(g->cand_priv));
-	memset(g->cand_spi, 0, sizeof(g->cand_spi));
 	vgic_hint_all(g);
 	spin_unlock(&g->lock);
 }
