@@ -1655,3 +1655,28 @@ TEST(vgic3, line_held_high_across_a_reset_is_listed_once_enabled)
 	EXPECT_EQ(LR_INTID(s.lr[0]), 20);
 	EXPECT_EQ(LR_INTID(s.lr[1]), 40);
 }
+
+/*
+ * LR0 becomes the direct slot at a flush after an entry without one (the vCPU now has its CPU
+ * to itself): what LR0 held is folded back and listed after the slot, and the slot is empty.
+ */
+TEST(vgic3, lr0_turned_direct_slot_starts_empty)
+{
+	struct gic_lr_state s;
+
+	ASSERT_TRUE(setup(1, 32));
+	ppi_setup(0, 3, 0x40);
+	lr_state_init(&s, 4);
+	vgic_flush_lrs(&g, 0, &s);
+	vgic_sync_lrs(&g, 0, &s);
+	vgic_inject_direct(&g, 0, 3, &s);
+	ASSERT_EQ(s.used_lrs, 1);
+	EXPECT_EQ(LR_INTID(s.lr[0]), 3);
+	s.direct_ok = true;
+	vgic_inject(&g, 0, 5); /* anything, so that the flush rescans */
+	vgic_flush_lrs(&g, 0, &s);
+	ASSERT_TRUE(s.direct);
+	ASSERT_EQ(s.used_lrs, 2);
+	EXPECT_EQ(s.lr[0], 0);
+	EXPECT_EQ(LR_INTID(s.lr[1]), 3);
+}

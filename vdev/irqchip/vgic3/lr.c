@@ -234,6 +234,9 @@ __attribute__((noinline)) static void vgic_flush_scan(struct vgic *g, unsigned v
 	for (i += direct; i < p.cap; i++) {
 		s->lr[i] = 0;
 	}
+	if (direct) {
+		s->lr[0] = 0; /* the slot starts empty, whatever LR0 held before it was one */
+	}
 	s->used_lrs = (uint8_t)(direct + p.count);
 	if (p.eligible) {
 		__atomic_or_fetch(&g->flush_hint, bit,
