@@ -454,7 +454,7 @@ static void bench_switch(void)
 		    switch_peer.irq.handled, switch_peer.irq.timeouts, switch_peer.irq.last_intid);
 }
 
-/* ID_AA64PFR0_EL1.EL2, bits [11:8]: 0 when EL2 is not implemented (ARM DDI0487 K.a). */
+/* ID_AA64PFR0_EL1.EL2, bits [11:8]: 0 when the CPU has no EL2 (ARM DDI0487 K.a). */
 #define ID_AA64PFR0_EL2(v) (((v) >> 8) & 0xfU)
 
 static enum hyp_kind hyp_probe(void)
